@@ -1,0 +1,86 @@
+// clip: one open media file. Demux and decode run on the clip's own thread
+// into a small bounded frame queue (and, with audio, a bounded PCM buffer);
+// the main thread asks which frame is due. Knows nothing of SDL video.
+//
+// Timing: the clip's clock starts at clip_play(). With audio playing, the
+// clock is the audio position actually heard (audio_out); otherwise it is the
+// monotonic clock. A frame is due when clock >= its pts; a frame overtaken by
+// the next due frame before it was shown is dropped and counted.
+#ifndef SIGNAGE_MEDIA_CLIP_H
+#define SIGNAGE_MEDIA_CLIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct AVFrame;
+struct audio_out;
+
+// Called from the decoder thread when something changed that the main
+// thread may be waiting for (a frame arrived, end of stream, an error).
+// Must only signal (write an eventfd, push an SDL event), never call back in.
+typedef void (*clip_wakeup_fn)(void *context);
+
+struct clip_options {
+    struct audio_out *audio; // borrowed; NULL plays silently (audio = off, or no device)
+    clip_wakeup_fn wakeup;   // may be NULL
+    void *wakeup_context;
+};
+
+struct clip_info {
+    int width_px, height_px;      // coded picture size
+    int sar_num, sar_den;         // sample aspect ratio, 1:1 when unknown
+    int pixel_format;             // enum AVPixelFormat of the frames clip_frame_due() returns
+    int64_t duration_ns;          // container duration, or -1 when unknown
+    double frame_rate_hz;         // average, 0 when unknown
+    int64_t n_frames_expected;    // from the container, or -1 when unknown
+    bool has_audio;               // an audio stream is decoded and played
+    const char *decoder_name;     // e.g. "h264"; borrowed, valid until clip_close()
+};
+
+struct clip_stats {
+    int64_t frames_shown;   // frames returned by clip_frame_due()
+    int64_t frames_dropped; // decoded frames skipped because they were late
+};
+
+// Main thread. Opens path (a local file; FFmpeg's protocol whitelist is
+// "file"), finds a decodable video stream (and an audio stream when
+// options->audio is set) and starts the decoder thread, which begins filling
+// the queue at once so the first frame is ready before clip_play().
+// Returns a new clip (caller closes), or NULL with a one-line reason in
+// error (e.g. "no video stream", "Invalid data found when processing input").
+struct clip *clip_open(const char *path, const struct clip_options *options, char *error,
+                       size_t error_size);
+
+// Main thread. Stops and joins the decoder thread, detaches audio, frees
+// everything. clip_close(NULL) is a no-op.
+void clip_close(struct clip *clip);
+
+// Borrowed, valid until clip_close().
+const struct clip_info *clip_get_info(const struct clip *clip);
+
+// Main thread. Starts the clock (and audio) at now_ns (monotonic).
+void clip_play(struct clip *clip, int64_t now_ns);
+
+// Main thread, after clip_play(). Returns the frame that should be on screen
+// at now_ns when it is a new one (not returned before), else NULL. The frame
+// is borrowed: valid until the next clip_frame_due() or clip_close().
+// Late frames are dropped here and counted.
+const struct AVFrame *clip_frame_due(struct clip *clip, int64_t now_ns);
+
+// Main thread. Monotonic time at which clip_frame_due() will next have work:
+// the next frame's due time, the end of the last frame's display time, or
+// INT64_MAX while waiting for the decoder (its wakeup will fire).
+int64_t clip_next_deadline_ns(const struct clip *clip, int64_t now_ns);
+
+// Main thread. True once the decoder reached the end (or failed) and the last
+// frame's display time has run out at now_ns.
+bool clip_is_finished(const struct clip *clip, int64_t now_ns);
+
+// Main thread. A decode error that cut the clip short ("corrupt data at 3.2 s:
+// ..."), or NULL. Borrowed, valid until clip_close().
+const char *clip_error(const struct clip *clip);
+
+struct clip_stats clip_get_stats(const struct clip *clip);
+
+#endif

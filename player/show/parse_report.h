@@ -1,0 +1,32 @@
+// parse_report: the problems a parser found in one text, each with its line.
+// Parsers fill it and never log; app prints each as FILE:LINE: message.
+#ifndef SIGNAGE_SHOW_PARSE_REPORT_H
+#define SIGNAGE_SHOW_PARSE_REPORT_H
+
+#include <stddef.h>
+
+#define PARSE_REPORT_MAX_ERRORS 64 // a teacher fixes the first screenful first
+
+struct parse_error {
+    int line;   // 1-based line in the parsed text
+    int column; // 1-based column in bytes, 0 when the whole line is meant
+    char message[160];
+};
+
+struct parse_report {
+    size_t n_errors;  // how many are stored in errors[]
+    size_t n_dropped; // further errors found after errors[] was full
+    struct parse_error errors[PARSE_REPORT_MAX_ERRORS];
+};
+
+// Empties report (caller's storage).
+void parse_report_init(struct parse_report *report);
+
+// Records one problem; message is printf-formatted and truncated to fit.
+void parse_report_add(struct parse_report *report, int line, int column, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+// Total problems found, stored or dropped.
+size_t parse_report_count(const struct parse_report *report);
+
+#endif

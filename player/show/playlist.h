@@ -1,0 +1,51 @@
+// playlist: parses playlist format v1 (see README "Playlist format") from
+// text into settings and items. Pure: takes bytes, touches no files.
+#ifndef SIGNAGE_SHOW_PLAYLIST_H
+#define SIGNAGE_SHOW_PLAYLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "show/parse_report.h"
+
+#define PLAYLIST_DEFAULT_SLIDE_TIME_MS 10000 // long enough to read a slide
+
+enum playlist_item_kind {
+    PLAYLIST_ITEM_DECK,  // every slide of a Markdown deck
+    PLAYLIST_ITEM_SLIDE, // one slide of a deck: PATH#N
+    PLAYLIST_ITEM_IMAGE, // a PNG or JPEG
+    PLAYLIST_ITEM_VIDEO, // a clip, played to its end
+};
+
+struct playlist_settings {
+    int64_t slide_time_ms; // default time for slides and images
+    bool is_audio_on;      // audio = on|off; default off (a quiet hallway)
+};
+
+struct playlist_item {
+    enum playlist_item_kind kind;
+    int line;           // 1-based line in the playlist text
+    const char *path;   // relative to the content root, unquoted; owned by the playlist
+    int slide_number;   // PLAYLIST_ITEM_SLIDE: 1-based N of PATH#N; otherwise 0
+    int64_t duration_ms; // per-item duration, or -1 for the default (slide-time; video: its end)
+};
+
+struct playlist;
+
+// Parses length bytes of UTF-8 text (optional BOM, LF or CRLF). On success
+// returns a new playlist (caller destroys) and leaves report empty. On any
+// problem returns NULL and report holds every problem found, each with its line.
+struct playlist *playlist_parse(const char *text, size_t length, struct parse_report *report);
+
+void playlist_destroy(struct playlist *playlist);
+
+const struct playlist_settings *playlist_settings(const struct playlist *playlist);
+size_t playlist_n_items(const struct playlist *playlist);
+// index < playlist_n_items(); borrowed, valid until playlist_destroy().
+const struct playlist_item *playlist_item_at(const struct playlist *playlist, size_t index);
+
+// "deck", "slide", "image", "video".
+const char *playlist_item_kind_name(enum playlist_item_kind kind);
+
+#endif
