@@ -25,7 +25,8 @@ void *xreallocarray(void *pointer, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return check(NULL);
-    return check(realloc(pointer, n * size ? n * size : 1));
+    size_t bytes = n * size;
+    return check(realloc(pointer, bytes ? bytes : 1));
 }
 
 char *xstrdup(const char *text)

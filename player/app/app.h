@@ -1,0 +1,26 @@
+// app: the player. Owns every module, runs the main loop (events, schedule,
+// render, wait) and turns what happens into play-log records.
+#ifndef SIGNAGE_APP_APP_H
+#define SIGNAGE_APP_APP_H
+
+struct app_options {
+    const char *playlist_path;
+    const char *content_root;   // NULL: "content" beside the playlist's folder
+    long loops;                 // stop after this many passes; 0 = forever
+    const char *play_log_path;  // NULL: no play log
+    int window_width_px;        // 0 x 0: full-screen
+    int window_height_px;
+};
+
+// The content root options imply. Returns a new string (caller frees).
+char *app_default_content_root(const char *playlist_path);
+
+// Plays until the loops are done or SIGINT/SIGTERM/window close. Returns the
+// process exit code: 0, or 1 when the player could not start.
+int app_run(const struct app_options *options);
+
+// --check: validates without a window; prints each problem as FILE:LINE:
+// message on stderr. Returns 0 when clean, 1 when problems were found.
+int app_check(const struct app_options *options);
+
+#endif

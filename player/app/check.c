@@ -1,0 +1,147 @@
+// check: --check. Everything the loop would trip over, found before it
+// plays: the playlist, every file it names (inside the content root), every
+// clip and image decodes, every deck parses, every slide fits the screen and
+// every character has a font that can draw it. No window is opened.
+#include "app/app.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/diagnostics.h"
+#include "app/program.h"
+#include "app/slide_view.h"
+#include "base/content_path.h"
+#include "base/utf8.h"
+#include "base/xalloc.h"
+#include "media/media_probe.h"
+#include "render/font.h"
+
+#define CHECK_WIDTH_PX  1920 // the screen size --check lays slides out for
+#define CHECK_HEIGHT_PX 1080
+
+struct checker {
+    const struct program *program;
+    struct fonts *fonts;
+    struct diagnostics *diagnostics;
+    // Slides already checked: a deck named by several items is checked once.
+    size_t n_checked;
+    struct checked_slide {
+        const struct deck *deck;
+        size_t slide_index;
+    } *checked;
+};
+
+static bool is_checked(struct checker *checker, const struct program_entry *entry)
+{
+    for (size_t i = 0; i < checker->n_checked; i++) {
+        if (checker->checked[i].deck == entry->deck &&
+            checker->checked[i].slide_index == entry->slide_index)
+            return true;
+    }
+    checker->checked =
+        xreallocarray(checker->checked, checker->n_checked + 1, sizeof *checker->checked);
+    checker->checked[checker->n_checked++] = (struct checked_slide){entry->deck, entry->slide_index};
+    return false;
+}
+
+static void check_media(struct checker *checker, const struct program_entry *entry)
+{
+    char error[512];
+    if (!media_probe_video(entry->file_path, error, sizeof error))
+        diagnostics_add(checker->diagnostics, program_playlist_path(checker->program),
+                        entry->line, "%s: %s", entry->display_path, error);
+}
+
+static void check_glyphs(struct checker *checker, const char *file, const struct slide_block *block)
+{
+    const char *texts[2] = {block->text, block->figure};
+    for (size_t t = 0; t < 2; t++) {
+        const char *text = texts[t];
+        size_t length = text ? strlen(text) : 0, offset = 0;
+        while (offset < length) {
+            size_t start = offset;
+            uint32_t codepoint = utf8_next(text, length, &offset);
+            if (codepoint <= 0x20 || codepoint == UTF8_INVALID ||
+                fonts_can_draw(checker->fonts, codepoint))
+                continue;
+            diagnostics_add(checker->diagnostics, file, block->line,
+                            "no installed font can draw '%.*s' (U+%04X)", (int)(offset - start),
+                            text + start, (unsigned)codepoint);
+        }
+    }
+}
+
+static void check_slide(struct checker *checker, const struct program_entry *entry,
+                        const char *file)
+{
+    const struct deck_slide *slide = deck_slide_at(entry->deck, entry->slide_index);
+    for (size_t i = 0; i < slide->n_blocks; i++) {
+        const struct slide_block *block = &slide->blocks[i];
+        check_glyphs(checker, file, block);
+        if (block->kind != SLIDE_BLOCK_IMAGE || slide->video_path)
+            continue;
+        char resolved[PATH_MAX], error[512];
+        int result = content_path_resolve(program_content_root(checker->program), entry->deck_dir,
+                                          block->path, resolved, sizeof resolved);
+        if (result != 0)
+            diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path,
+                            content_path_strerror(result));
+        else if (!media_probe_video(resolved, error, sizeof error))
+            diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path, error);
+    }
+    struct slide_layout *layout =
+        slide_view_layout(checker->fonts, slide, CHECK_WIDTH_PX, CHECK_HEIGHT_PX);
+    if (layout->is_overflowing)
+        diagnostics_add(checker->diagnostics, file, slide->line,
+                        "slide %zu does not fit a %dx%d screen even with the smallest text: "
+                        "split it or shorten it",
+                        entry->slide_index + 1, CHECK_WIDTH_PX, CHECK_HEIGHT_PX);
+    layout_destroy(layout);
+}
+
+static void check_entries(struct checker *checker)
+{
+    for (size_t i = 0; i < program_n_entries(checker->program); i++) {
+        const struct program_entry *entry = program_entry_at(checker->program, i);
+        if (entry->problem)
+            continue; // already reported while loading
+        if (entry->kind != ENTRY_KIND_SLIDE) {
+            check_media(checker, entry);
+            continue;
+        }
+        if (!is_checked(checker, entry))
+            check_slide(checker, entry, entry->file_path);
+    }
+}
+
+int app_check(const struct app_options *options)
+{
+    char *default_root = NULL;
+    const char *root = options->content_root;
+    if (!root)
+        root = default_root = app_default_content_root(options->playlist_path);
+    struct checker checker = {.diagnostics = diagnostics_create()};
+    struct program *program = program_load(options->playlist_path, root, checker.diagnostics);
+    if (program) {
+        char error[512];
+        checker.program = program;
+        checker.fonts = fonts_create(error, sizeof error);
+        if (checker.fonts)
+            check_entries(&checker);
+        else
+            diagnostics_add(checker.diagnostics, options->playlist_path, 0, "%s", error);
+    }
+    size_t n_problems = diagnostics_count(checker.diagnostics);
+    for (size_t i = 0; i < n_problems; i++)
+        fprintf(stderr, "%s\n", diagnostics_at(checker.diagnostics, i));
+    if (n_problems == 0 && program)
+        printf("%s: ok, %zu items to show\n", options->playlist_path, program_n_entries(program));
+    free(checker.checked);
+    fonts_destroy(checker.fonts);
+    program_destroy(program);
+    diagnostics_destroy(checker.diagnostics);
+    free(default_root);
+    return n_problems == 0 && program ? 0 : 1;
+}

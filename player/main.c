@@ -1,0 +1,125 @@
+// main: command line -> app -> exit code. The only place that exits.
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "base/log.h"
+
+enum exit_code {
+    EXIT_CODE_OK = 0,
+    EXIT_CODE_PROBLEMS = 1,
+    EXIT_CODE_USAGE = 2,
+};
+
+static const char usage_text[] =
+    "Usage: signage-player [options] PLAYLIST\n"
+    "Plays PLAYLIST (slides, images and video) full-screen, in a loop.\n"
+    "\n"
+    "  --check            validate the playlist and every file it names, then exit:\n"
+    "                     0 clean, 1 problems found (printed as FILE:LINE: message)\n"
+    "  --loops N          exit after N complete passes (default: loop forever)\n"
+    "  --play-log FILE    append one JSON line per item shown (proof of play)\n"
+    "  --window WxH       a window of that size instead of full-screen (preview)\n"
+    "  --content DIR      the content folder (default: ../content from the playlist's folder)\n"
+    "  --verbose          log debug messages too\n"
+    "  --version          print the version and exit\n"
+    "  --help             print this help and exit\n"
+    "\n"
+    "SDL_VIDEODRIVER, SDL_AUDIODRIVER and SDL_RENDER_DRIVER choose SDL's drivers\n"
+    "(kmsdrm on a Raspberry Pi without a desktop; x11 or wayland on one).\n";
+
+static int usage_error(const char *format, const char *argument)
+{
+    fprintf(stderr, "signage-player: ");
+    fprintf(stderr, format, argument);
+    fprintf(stderr, "\nTry 'signage-player --help'.\n");
+    return EXIT_CODE_USAGE;
+}
+
+static bool parse_long(const char *text, long min, long *value)
+{
+    char *end;
+    errno = 0;
+    long parsed = strtol(text, &end, 10);
+    if (errno || end == text || *end || parsed < min)
+        return false;
+    *value = parsed;
+    return true;
+}
+
+static bool parse_size(const char *text, int *width, int *height)
+{
+    char *end;
+    long w = strtol(text, &end, 10);
+    if (end == text || (*end != 'x' && *end != 'X'))
+        return false;
+    const char *rest = end + 1;
+    long h = strtol(rest, &end, 10);
+    if (end == rest || *end || w < 16 || h < 16 || w > 16384 || h > 16384)
+        return false;
+    *width = (int)w;
+    *height = (int)h;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPTION_CHECK = 256, OPTION_LOOPS, OPTION_PLAY_LOG, OPTION_WINDOW, OPTION_CONTENT,
+           OPTION_VERBOSE, OPTION_VERSION, OPTION_HELP };
+    static const struct option long_options[] = {
+        {"check", no_argument, NULL, OPTION_CHECK},
+        {"loops", required_argument, NULL, OPTION_LOOPS},
+        {"play-log", required_argument, NULL, OPTION_PLAY_LOG},
+        {"window", required_argument, NULL, OPTION_WINDOW},
+        {"content", required_argument, NULL, OPTION_CONTENT},
+        {"verbose", no_argument, NULL, OPTION_VERBOSE},
+        {"version", no_argument, NULL, OPTION_VERSION},
+        {"help", no_argument, NULL, OPTION_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    struct app_options options = {0};
+    bool is_check = false;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        switch (option) {
+        case OPTION_CHECK:
+            is_check = true;
+            break;
+        case OPTION_LOOPS:
+            if (!parse_long(optarg, 1, &options.loops))
+                return usage_error("--loops needs a whole number of at least 1, not '%s'", optarg);
+            break;
+        case OPTION_PLAY_LOG:
+            options.play_log_path = optarg;
+            break;
+        case OPTION_WINDOW:
+            if (!parse_size(optarg, &options.window_width_px, &options.window_height_px))
+                return usage_error("--window needs a size like 1280x720, not '%s'", optarg);
+            break;
+        case OPTION_CONTENT:
+            options.content_root = optarg;
+            break;
+        case OPTION_VERBOSE:
+            log_set_max_level(LOG_LEVEL_DEBUG);
+            break;
+        case OPTION_VERSION:
+            printf("signage-player %s\n", SIGNAGE_VERSION);
+            return EXIT_CODE_OK;
+        case OPTION_HELP:
+            fputs(usage_text, stdout);
+            return EXIT_CODE_OK;
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("%s", optind == argc ? "give exactly one PLAYLIST" : "give only one PLAYLIST");
+    options.playlist_path = argv[optind];
+    if (is_check)
+        return app_check(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    return app_run(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+}

@@ -1,0 +1,15 @@
+// signals: SIGINT, SIGTERM and SIGHUP delivered as readable data on a
+// signalfd, so the main loop sees them in its one wait instead of in a
+// handler. SIGPIPE is ignored (a control client that hangs up is not fatal).
+#ifndef SIGNAGE_PLATFORM_SIGNALS_H
+#define SIGNAGE_PLATFORM_SIGNALS_H
+
+// Main thread, before any other thread starts (threads inherit the mask).
+// Blocks the signals and returns a non-blocking signalfd, or -errno.
+int signals_open(void);
+
+// Reads one pending signal from fd. Returns its number, 0 when none is
+// pending, or -errno.
+int signals_read(int fd);
+
+#endif

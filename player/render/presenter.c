@@ -1,0 +1,255 @@
+// presenter: one window, one renderer, at most two textures alive for the
+// screen (the current still and the reusable video texture).
+#include "render/presenter.h"
+
+#include <stdio.h>
+
+#include <SDL_syswm.h>
+
+#include "base/xalloc.h"
+
+struct presenter_still {
+    SDL_Texture *texture;
+};
+
+enum presenter_content {
+    PRESENTER_CONTENT_NONE,
+    PRESENTER_CONTENT_STILL,
+    PRESENTER_CONTENT_VIDEO,
+};
+
+struct presenter {
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    enum presenter_content content;
+    struct presenter_still *still; // borrowed, when content is STILL
+    // Reused across frames; recreated only when size or format changes.
+    SDL_Texture *video_texture;
+    int video_width_px, video_height_px;
+    enum picture_format video_format;
+    SDL_Rect video_rect; // where the picture goes, letterboxed
+    bool is_dirty;
+    int event_fd;
+    char description[96];
+};
+
+static int open_renderer(struct presenter *presenter)
+{
+    // Vsync keeps video tear-free; the software renderer has none and
+    // blocks on nothing, so ask only for the accelerated one.
+    presenter->renderer = SDL_CreateRenderer(presenter->window, -1,
+                                             SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!presenter->renderer)
+        presenter->renderer = SDL_CreateRenderer(presenter->window, -1, SDL_RENDERER_SOFTWARE);
+    if (!presenter->renderer)
+        return -1;
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(presenter->renderer, &info);
+    snprintf(presenter->description, sizeof presenter->description, "%s/%s",
+             SDL_GetCurrentVideoDriver(), info.name);
+    return 0;
+}
+
+static int find_event_fd(SDL_Window *window)
+{
+#if defined(SDL_VIDEO_DRIVER_X11)
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    if (SDL_GetWindowWMInfo(window, &info) && info.subsystem == SDL_SYSWM_X11)
+        return ConnectionNumber(info.info.x11.display);
+#else
+    (void)window;
+#endif
+    return -1;
+}
+
+struct presenter *presenter_create(const struct presenter_options *options, char *error,
+                                   size_t error_size)
+{
+    struct presenter *presenter = xcalloc(1, sizeof *presenter);
+    presenter->event_fd = -1;
+    bool is_windowed = options->window_width_px > 0 && options->window_height_px > 0;
+    int width = options->window_width_px, height = options->window_height_px;
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    if (is_windowed) {
+        flags |= SDL_WINDOW_RESIZABLE;
+    } else {
+        SDL_DisplayMode mode;
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0)
+            width = mode.w, height = mode.h;
+        else
+            width = 1920, height = 1080;
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    }
+    presenter->window = SDL_CreateWindow(options->title, SDL_WINDOWPOS_CENTERED,
+                                         SDL_WINDOWPOS_CENTERED, width, height, flags);
+    if (!presenter->window || open_renderer(presenter) != 0) {
+        snprintf(error, error_size, "cannot open a window: %s", SDL_GetError());
+        goto fail;
+    }
+    if (!is_windowed)
+        SDL_ShowCursor(SDL_DISABLE);
+    presenter->event_fd = find_event_fd(presenter->window);
+    presenter->is_dirty = true;
+    return presenter;
+fail:
+    presenter_destroy(presenter);
+    return NULL;
+}
+
+void presenter_destroy(struct presenter *presenter)
+{
+    if (!presenter)
+        return;
+    if (presenter->video_texture)
+        SDL_DestroyTexture(presenter->video_texture);
+    if (presenter->renderer)
+        SDL_DestroyRenderer(presenter->renderer);
+    if (presenter->window)
+        SDL_DestroyWindow(presenter->window);
+    free(presenter);
+}
+
+void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px)
+{
+    if (SDL_GetRendererOutputSize(presenter->renderer, width_px, height_px) != 0)
+        SDL_GetWindowSize(presenter->window, width_px, height_px);
+}
+
+struct presenter_still *presenter_still_create(struct presenter *presenter, SDL_Surface *surface)
+{
+    SDL_Texture *texture = SDL_CreateTextureFromSurface(presenter->renderer, surface);
+    if (!texture)
+        return NULL;
+    struct presenter_still *still = xcalloc(1, sizeof *still);
+    still->texture = texture;
+    return still;
+}
+
+void presenter_still_destroy(struct presenter *presenter, struct presenter_still *still)
+{
+    if (!still)
+        return;
+    if (presenter->still == still) {
+        presenter->still = NULL;
+        presenter->content = PRESENTER_CONTENT_NONE;
+    }
+    SDL_DestroyTexture(still->texture);
+    free(still);
+}
+
+void presenter_show_still(struct presenter *presenter, struct presenter_still *still)
+{
+    presenter->still = still;
+    presenter->content = PRESENTER_CONTENT_STILL;
+    presenter->is_dirty = true;
+}
+
+static Uint32 sdl_format_of(enum picture_format format)
+{
+    switch (format) {
+    case PICTURE_FORMAT_NV12:
+        return SDL_PIXELFORMAT_NV12;
+    case PICTURE_FORMAT_RGBA32:
+        return SDL_PIXELFORMAT_RGBA32;
+    case PICTURE_FORMAT_YUV420P:
+        break;
+    }
+    return SDL_PIXELFORMAT_IYUV;
+}
+
+static int ensure_video_texture(struct presenter *presenter, const struct picture *picture)
+{
+    if (presenter->video_texture && presenter->video_width_px == picture->width_px &&
+        presenter->video_height_px == picture->height_px &&
+        presenter->video_format == picture->format)
+        return 0;
+    if (presenter->video_texture)
+        SDL_DestroyTexture(presenter->video_texture);
+    presenter->video_texture =
+        SDL_CreateTexture(presenter->renderer, sdl_format_of(picture->format),
+                          SDL_TEXTUREACCESS_STREAMING, picture->width_px, picture->height_px);
+    if (!presenter->video_texture)
+        return -1;
+    presenter->video_width_px = picture->width_px;
+    presenter->video_height_px = picture->height_px;
+    presenter->video_format = picture->format;
+    return 0;
+}
+
+// The largest rectangle with the picture's display aspect that fits the output.
+static SDL_Rect letterbox(const struct presenter *presenter, const struct picture *picture)
+{
+    int out_width, out_height;
+    presenter_get_output_size(presenter, &out_width, &out_height);
+    double sar = picture->sar_num > 0 && picture->sar_den > 0
+                     ? (double)picture->sar_num / picture->sar_den
+                     : 1.0;
+    double aspect = picture->width_px * sar / picture->height_px;
+    int width = out_width, height = (int)(out_width / aspect + 0.5);
+    if (height > out_height)
+        height = out_height, width = (int)(out_height * aspect + 0.5);
+    return (SDL_Rect){(out_width - width) / 2, (out_height - height) / 2, width, height};
+}
+
+int presenter_show_picture(struct presenter *presenter, const struct picture *picture)
+{
+    if (ensure_video_texture(presenter, picture) != 0)
+        return -1;
+    SDL_SetYUVConversionMode(picture->is_full_range ? SDL_YUV_CONVERSION_JPEG
+                                                    : SDL_YUV_CONVERSION_AUTOMATIC);
+    int result;
+    switch (picture->format) {
+    case PICTURE_FORMAT_NV12:
+        result = SDL_UpdateNVTexture(presenter->video_texture, NULL, picture->planes[0],
+                                     picture->pitches[0], picture->planes[1], picture->pitches[1]);
+        break;
+    case PICTURE_FORMAT_RGBA32:
+        result = SDL_UpdateTexture(presenter->video_texture, NULL, picture->planes[0],
+                                   picture->pitches[0]);
+        break;
+    case PICTURE_FORMAT_YUV420P:
+    default:
+        result = SDL_UpdateYUVTexture(presenter->video_texture, NULL, picture->planes[0],
+                                      picture->pitches[0], picture->planes[1], picture->pitches[1],
+                                      picture->planes[2], picture->pitches[2]);
+        break;
+    }
+    if (result != 0)
+        return -1;
+    presenter->video_rect = letterbox(presenter, picture);
+    presenter->content = PRESENTER_CONTENT_VIDEO;
+    presenter->is_dirty = true;
+    return 0;
+}
+
+void presenter_invalidate(struct presenter *presenter)
+{
+    presenter->is_dirty = true;
+}
+
+bool presenter_present(struct presenter *presenter)
+{
+    if (!presenter->is_dirty || presenter->content == PRESENTER_CONTENT_NONE)
+        return false;
+    SDL_SetRenderDrawColor(presenter->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(presenter->renderer);
+    if (presenter->content == PRESENTER_CONTENT_STILL)
+        SDL_RenderCopy(presenter->renderer, presenter->still->texture, NULL, NULL);
+    else
+        SDL_RenderCopy(presenter->renderer, presenter->video_texture, NULL,
+                       &presenter->video_rect);
+    SDL_RenderPresent(presenter->renderer);
+    presenter->is_dirty = false;
+    return true;
+}
+
+const char *presenter_describe(const struct presenter *presenter)
+{
+    return presenter->description;
+}
+
+int presenter_event_fd(const struct presenter *presenter)
+{
+    return presenter->event_fd;
+}

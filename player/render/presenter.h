@@ -1,0 +1,81 @@
+// presenter: the window and what is on it. It holds the picture on screen
+// until something replaces it (never a black frame between items) and only
+// presents when that changed. Main thread only: the SDL renderer stays on the
+// thread that made it. Knows nothing of FFmpeg: video frames arrive as plain
+// planes (struct picture) from app.
+#ifndef SIGNAGE_RENDER_PRESENTER_H
+#define SIGNAGE_RENDER_PRESENTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+enum picture_format {
+    PICTURE_FORMAT_YUV420P, // three planes, chroma halved both ways
+    PICTURE_FORMAT_NV12,    // Y plane + interleaved UV plane
+    PICTURE_FORMAT_RGBA32,  // one plane, bytes R G B A
+};
+
+// One decoded picture, borrowed for the duration of the call it is passed to.
+struct picture {
+    enum picture_format format;
+    int width_px, height_px;
+    int sar_num, sar_den;   // sample aspect ratio; 1:1 when unknown
+    bool is_full_range;     // JPEG-range YUV (yuvj420p)
+    const uint8_t *planes[3];
+    int pitches[3];         // bytes per row of each plane
+};
+
+struct presenter_options {
+    int window_width_px, window_height_px; // 0 x 0: full-screen on the whole display
+    const char *title;                     // window title, borrowed
+};
+
+struct presenter;
+
+// Main thread, after SDL_Init(SDL_INIT_VIDEO). Opens the window and renderer
+// (accelerated when available, software otherwise). NULL with a reason in
+// error when no window can be made.
+struct presenter *presenter_create(const struct presenter_options *options, char *error,
+                                   size_t error_size);
+
+void presenter_destroy(struct presenter *presenter);
+
+// Size in pixels of what is drawn (the renderer's output).
+void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px);
+
+// A full-screen picture made from surface (a slide, a card): uploaded once.
+// Returns a new handle (caller destroys) or NULL with SDL_GetError() set.
+struct presenter_still *presenter_still_create(struct presenter *presenter,
+                                               SDL_Surface *surface);
+
+// Destroys still; if it is on screen the screen keeps its last presented
+// picture until the next present. NULL is a no-op.
+void presenter_still_destroy(struct presenter *presenter, struct presenter_still *still);
+
+// Puts still on screen at the next present (borrowed: keep it alive while shown).
+void presenter_show_still(struct presenter *presenter, struct presenter_still *still);
+
+// Uploads picture into the video texture (no CPU colour conversion for YUV)
+// and puts it on screen at the next present, letterboxed with its aspect
+// (sample aspect ratio included) kept. Returns 0, or -1 with SDL_GetError() set.
+int presenter_show_picture(struct presenter *presenter, const struct picture *picture);
+
+// Marks the screen for redrawing (window exposed or resized).
+void presenter_invalidate(struct presenter *presenter);
+
+// Draws and presents when something changed since the last present. Returns
+// true when it presented. Reads the composed frame back first when a capture
+// was requested.
+bool presenter_present(struct presenter *presenter);
+
+// The driver and renderer in use, e.g. "offscreen/software", for logs.
+const char *presenter_describe(const struct presenter *presenter);
+
+// The file descriptor that becomes readable when the window system has
+// events for this window (the X11 connection), or -1 when the driver offers
+// none (offscreen, kmsdrm, wayland): then input is pumped at deadlines.
+int presenter_event_fd(const struct presenter *presenter);
+
+#endif
