@@ -6,6 +6,28 @@
 // spaces) outside a fenced code block or an HTML comment ends a slide.
 // Callouts, for a slide's big numbers, are blockquote paragraphs that start
 // with strong text:  > **5095家** 国家级绿色工厂
+//
+// Details the tests pin down:
+// - Front matter: the first line is exactly "---", closed by "---" or "...".
+// - A break line has at most 3 leading spaces and may end in spaces or tabs.
+//   Fences (``` or ~~~, closed by the same character, at least as long) are
+//   seen only at the start of a line, not after "- " or "> "; "<!--" counts
+//   anywhere on a line, even inside a code span. An unclosed fence or comment
+//   is an error, as it would swallow every later slide.
+// - A slide that yields no block (blank, comments, HTML, *** rules) is
+//   dropped; deck_slide.line is its first non-blank line, even a comment.
+// - Text: inline markup is flattened; a soft line break becomes nothing
+//   between two CJK characters (Han, kana, CJK and full-width punctuation,
+//   “ ” ‘ ’, — …) and one space otherwise (Hangul too: Korean spaces its
+//   words); hard breaks, <br> and a list item's next paragraph become '\n';
+//   common named and all numeric entities are decoded, unknown names kept.
+// - A paragraph of only images gives one SLIDE_BLOCK_IMAGE each; an image
+//   inside text leaves the text and follows its paragraph as its own block.
+// - A list item's block holds its text up to its first nested block; text
+//   after a nested list in the same item becomes a SLIDE_BLOCK_PARAGRAPH.
+//   A list numbered from 0 gives number 0, so it reads as bullets.
+// - line: a fenced code block's fence line; a block without source text
+//   (md4c rebuilt it) gets its slide's line.
 #ifndef SIGNAGE_SHOW_DECK_H
 #define SIGNAGE_SHOW_DECK_H
 
@@ -34,7 +56,7 @@ struct slide_block {
 };
 
 struct deck_slide {
-    int line;                         // 1-based line of the slide's first content line
+    int line; // 1-based line of the slide's first content line
     size_t n_blocks;
     const struct slide_block *blocks; // n_blocks entries, in reading order
     // Non-NULL when the slide holds only ![video](PATH) (alt text "video", any

@@ -2,6 +2,33 @@
 // safe margin, line breaking (UAX #14 via libunibreak, East Asian rules) and
 // shrink-to-fit. Pure: it measures text only through the caller's callbacks,
 // so it can be tested without fonts and run in --check without a window.
+//
+// The design (sizes in u = min(safe height, safe width * 9/16) / 100, so a
+// portrait screen keeps a landscape screen's line length):
+// - Title 8u, heading 6u, body 5u, code 4u, callout figure 10u and label 3.6u.
+// - The title (first heading) sits top left, balanced (lines of even length,
+//   like CSS text-wrap: balance), 1 title size above the body. The rest is
+//   stacked in reading order, centred vertically in the space left: 0.6 body
+//   lines between blocks, 0.3 between list items, 1.0 above a heading.
+// - A slide of only headings is a section slide: 1.25x sizes, every line
+//   balanced and centred, the group centred on the screen.
+// - Lists: one marker column per slide, wide enough for its widest "N."
+//   (at least 1.6 body sizes); each nesting level indents by that column, so
+//   a nested bullet sits under its parent's text (2.5u was too small to read
+//   as nesting).
+// - Callouts: each run of consecutive callouts becomes one grid where it
+//   appears: up to 4 columns (2 on a portrait screen), equal cards, one or
+//   two cards as wide as in a row of three, an incomplete last row centred.
+//   Figures shrink together (to 60%) to stay on one line, then wrap.
+// - Images share the height the other blocks leave, each at least 20% of
+//   the safe height, at full safe width. Code sits on a padded panel.
+// - Lines break only where UAX #14 allows (libunibreak, "zh": “” ‘’ pair up),
+//   always at '\n', between code points only inside a run with no opportunity
+//   that is wider than the line; trailing spaces (and U+3000) are not drawn.
+// - Shrink-to-fit tries scale 1.0, 0.95, ... min_scale; a layout fits when
+//   it ends inside the safe area and no line is wider than its column.
+// - texts[] is in reading order (a list marker before its item's text); a
+//   blank line takes height but gives no text.
 #ifndef SIGNAGE_SHOW_LAYOUT_H
 #define SIGNAGE_SHOW_LAYOUT_H
 
@@ -32,9 +59,9 @@ struct text_metrics {
 };
 
 struct layout_params {
-    int width_px, height_px;  // the whole screen
-    double safe_margin;       // fraction of each side kept free for overscan, e.g. 0.05
-    double min_scale;         // shrink-to-fit stops here (1.0 = design size), e.g. 0.6
+    int width_px, height_px; // the whole screen
+    double safe_margin;      // fraction of each side kept free for overscan, e.g. 0.05
+    double min_scale;        // shrink-to-fit stops here (1.0 = design size), e.g. 0.6
 };
 
 #define LAYOUT_DEFAULT_SAFE_MARGIN 0.05
@@ -49,7 +76,7 @@ struct layout_text {
     enum text_role role;
     int size_px;
     struct layout_rect rect; // width = measured width, height = line height
-    const char *text;        // borrowed from the deck (or static, for bullets)
+    const char *text;        // borrowed from the deck; list markers belong to the layout
     size_t length;           // bytes of text on this line (no trailing spaces or '\n')
     size_t block_index;      // which slide block it came from
 };
@@ -78,6 +105,8 @@ struct slide_layout {
 
 // Lays out slide for params. Returns a new layout (caller frees with
 // layout_destroy); its texts borrow from slide, so slide must outlive it.
+// Never fails: a slide that does not fit is still laid out, is_overflowing.
+// One thread at a time: libunibreak's init_linebreak() fills a global table.
 struct slide_layout *layout_slide(const struct deck_slide *slide,
                                   const struct layout_params *params,
                                   const struct text_metrics *metrics);

@@ -1,0 +1,580 @@
+// playlist: a line-by-line parser for playlist format v1. Checks paths only
+// lexically (no file access); app resolves them with content_path.
+#include "show/playlist.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "base/xalloc.h"
+#include "show/duration.h"
+
+#define LINE_TOKENS_MAX      4      // KIND PATH DURATION, plus one to notice extra text
+#define SNIPPET_BYTES_MAX    48     // quoted user text in a message; messages hold 160 bytes
+#define SUGGEST_DISTANCE_MAX 2      // "did you mean" only for near misses
+#define SUGGEST_WORD_MAX     16     // longer words are no near miss of a short keyword
+#define SLIDE_NUMBER_MAX     100000 // far beyond any deck; keeps N in an int
+
+struct playlist {
+    struct playlist_settings settings;
+    struct playlist_item *items; // paths owned here
+    size_t n_items;
+    size_t capacity;
+};
+
+enum setting {
+    SETTING_SLIDE_TIME,
+    SETTING_AUDIO,
+    SETTING_COUNT,
+};
+
+static const char *const setting_names[SETTING_COUNT] = {"slide-time", "audio"};
+static const char *const kind_names[] = {"deck", "slide", "image", "video"};
+#define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
+
+struct parser {
+    struct playlist *playlist;
+    struct parse_report *report;
+    const char *line_text; // current line, without its line ending
+    size_t line_length;
+    int line;                         // current 1-based line number
+    int first_item_line;              // 0 until a line that looks like an item
+    int setting_lines[SETTING_COUNT]; // line where each setting was set, or 0
+};
+
+// One whitespace-separated word of a line, as written (quotes included).
+struct token {
+    const char *text;
+    size_t length;
+    size_t quoted_length; // quoted: bytes up to and including the closing quote; else 0
+};
+
+// A piece of user text, cut short to fit in a message.
+struct snippet {
+    char text[SNIPPET_BYTES_MAX + sizeof "..."];
+};
+
+static const char *snippet(struct snippet *out, const char *text, size_t length)
+{
+    size_t cut = length;
+    if (length > SNIPPET_BYTES_MAX) {
+        cut = SNIPPET_BYTES_MAX;
+        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--; // never split a UTF-8 sequence
+    }
+    memcpy(out->text, text, cut);
+    strcpy(out->text + cut, cut < length ? "..." : "");
+    return out->text;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t skip_spaces(const char *text, size_t length, size_t offset)
+{
+    while (offset < length && is_space(text[offset]))
+        offset++;
+    return offset;
+}
+
+static int column_of(const struct parser *parser, const char *at)
+{
+    size_t offset = (size_t)(at - parser->line_text);
+    return offset < INT_MAX ? (int)offset + 1 : INT_MAX;
+}
+
+// Records a problem on the current line at the byte at points to, or on the
+// whole line (column 0) when at is NULL.
+static void report(struct parser *parser, const char *at, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(struct parser *parser, const char *at, const char *format, ...)
+{
+    char message[sizeof parser->report->errors[0].message];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    parse_report_add(parser->report, parser->line, at ? column_of(parser, at) : 0, "%s", message);
+}
+
+// Index of the keyword spelled by length bytes of text, or n_keywords.
+static size_t keyword_find(const char *text, size_t length, const char *const *keywords,
+                           size_t n_keywords)
+{
+    size_t i = 0;
+    while (i < n_keywords &&
+           !(strlen(keywords[i]) == length && memcmp(keywords[i], text, length) == 0))
+        i++;
+    return i;
+}
+
+// ---- Suggestions ------------------------------------------------------------
+
+// Levenshtein distance; words longer than SUGGEST_WORD_MAX count as far.
+static size_t edit_distance(const char *word, size_t length, const char *keyword)
+{
+    size_t keyword_length = strlen(keyword);
+    size_t row[SUGGEST_WORD_MAX + 1];
+    if (length > SUGGEST_WORD_MAX || keyword_length > SUGGEST_WORD_MAX)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= keyword_length; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= length; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= keyword_length; j++) {
+            size_t substitute = diagonal + (word[i - 1] != keyword[j - 1]);
+            size_t insert_or_delete = (row[j] < row[j - 1] ? row[j] : row[j - 1]) + 1;
+            diagonal = row[j];
+            row[j] = substitute < insert_or_delete ? substitute : insert_or_delete;
+        }
+    }
+    return row[keyword_length];
+}
+
+// Writes "; did you mean 'x'?" for the nearest keyword, or "" if none is near.
+static void suggest(char *out, size_t size, const char *word, size_t length,
+                    const char *const *keywords, size_t n_keywords)
+{
+    const char *best = NULL;
+    size_t best_distance = SUGGEST_DISTANCE_MAX + 1;
+    for (size_t i = 0; i < n_keywords; i++) {
+        size_t distance = edit_distance(word, length, keywords[i]);
+        if (distance < best_distance) {
+            best = keywords[i];
+            best_distance = distance;
+        }
+    }
+    if (best)
+        snprintf(out, size, "; did you mean '%s'?", best);
+    else
+        out[0] = '\0';
+}
+
+// ---- Encoding ---------------------------------------------------------------
+
+// Reports a NUL byte or invalid UTF-8 on the current line; true if it is clean.
+static bool line_check_encoding(struct parser *parser)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length;
+    const char *nul = memchr(text, '\0', length);
+    if (nul) {
+        report(parser, nul, "line contains a NUL byte (save the playlist as plain UTF-8 text)");
+        return false;
+    }
+    for (size_t offset = 0, start = 0; offset < length; start = offset) {
+        if (utf8_next(text, length, &offset) == UTF8_INVALID) {
+            report(parser, text + start, "line is not valid UTF-8 (save the file as UTF-8)");
+            return false;
+        }
+    }
+    return true;
+}
+
+// ---- Tokens -----------------------------------------------------------------
+
+// Scans a "..." token starting at text[offset]; returns the offset just past
+// the closing quote, or 0 if the line ends first.
+static size_t quote_end(const char *text, size_t length, size_t offset)
+{
+    for (size_t i = offset + 1; i < length; i++) {
+        if (text[i] == '\\' && i + 1 < length && (text[i + 1] == '"' || text[i + 1] == '\\'))
+            i++;
+        else if (text[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+// '#' starts a comment at the start of a line or after whitespace; inside a
+// word (lesson.md#3) or right after '=' it is text.
+static bool is_comment(const char *text, size_t offset)
+{
+    return text[offset] == '#' && (offset == 0 || is_space(text[offset - 1]));
+}
+
+// Splits the current line from offset into up to LINE_TOKENS_MAX tokens,
+// stopping at a comment. Reports an unterminated
+// quote and returns false.
+static bool line_tokenize(struct parser *parser, size_t offset, struct token *tokens,
+                          size_t *n_tokens)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length;
+    *n_tokens = 0;
+    for (offset = skip_spaces(text, length, offset);
+         offset < length && !is_comment(text, offset) && *n_tokens < LINE_TOKENS_MAX;
+         offset = skip_spaces(text, length, offset)) {
+        struct token *token = &tokens[(*n_tokens)++];
+        size_t start = offset;
+        *token = (struct token){.text = text + start};
+        if (text[start] == '"') {
+            offset = quote_end(text, length, start);
+            if (offset == 0) {
+                report(parser, text + start, "unterminated quote (add a closing \")");
+                return false;
+            }
+            token->quoted_length = offset - start;
+        }
+        while (offset < length && !is_space(text[offset]))
+            offset++;
+        token->length = offset - start;
+    }
+    return true;
+}
+
+// The token's value: quotes removed and \" \\ unescaped (other backslashes
+// stay). Excludes any text after the closing quote. Caller frees.
+static char *token_value(const struct token *token)
+{
+    if (!token->quoted_length)
+        return xstrndup(token->text, token->length);
+    char *value = xstrndup(token->text + 1, token->quoted_length - 2);
+    size_t out = 0;
+    for (size_t in = 0; value[in]; in++, out++) {
+        if (value[in] == '\\' && (value[in + 1] == '"' || value[in + 1] == '\\'))
+            in++;
+        value[out] = value[in];
+    }
+    value[out] = '\0';
+    return value;
+}
+
+static bool token_equals(const struct token *token, const char *word)
+{
+    return token->length == strlen(word) && memcmp(token->text, word, token->length) == 0;
+}
+
+// ---- Settings ---------------------------------------------------------------
+
+// [A-Za-z], or after the first [A-Za-z0-9_-]; ASCII whatever the locale.
+static bool is_key_char(char c, bool is_first)
+{
+    bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return is_letter || (!is_first && ((c >= '0' && c <= '9') || c == '_' || c == '-'));
+}
+
+// Matches KEY [spaces] '=' at offset; KEY is [A-Za-z][A-Za-z0-9_-]*.
+static bool setting_match(const struct parser *parser, size_t offset, size_t *key_end,
+                          size_t *value_start)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length, i = offset;
+    if (i == length || !is_key_char(text[i], true))
+        return false;
+    while (i < length && is_key_char(text[i], false))
+        i++;
+    *key_end = i;
+    i = skip_spaces(text, length, i);
+    if (i == length || text[i] != '=')
+        return false;
+    *value_start = i + 1;
+    return true;
+}
+
+static void setting_apply(struct parser *parser, enum setting setting, const struct token *value)
+{
+    struct playlist_settings *settings = &parser->playlist->settings;
+    const char *at = value->text;
+    struct snippet shown;
+    const char *why;
+    if (setting == SETTING_AUDIO) {
+        if (token_equals(value, "on") || token_equals(value, "off"))
+            settings->is_audio_on = token_equals(value, "on");
+        else
+            report(parser, at, "audio must be on or off, not '%s'",
+                   snippet(&shown, value->text, value->length));
+        return;
+    }
+    int64_t ms = duration_parse_ms(value->text, value->length, &why);
+    if (ms < 0)
+        report(parser, at, "slide-time '%s': %s", snippet(&shown, value->text, value->length), why);
+    else
+        settings->slide_time_ms = ms;
+}
+
+static void parse_setting(struct parser *parser, size_t key_start, size_t key_end,
+                          size_t value_start)
+{
+    const char *key = parser->line_text + key_start;
+    size_t key_length = key_end - key_start;
+    struct snippet shown;
+    size_t setting = keyword_find(key, key_length, setting_names, SETTING_COUNT);
+    if (setting == SETTING_COUNT) {
+        char hint[48];
+        suggest(hint, sizeof hint, key, key_length, setting_names, SETTING_COUNT);
+        report(parser, key, "unknown setting '%s' (known: slide-time, audio)%s",
+               snippet(&shown, key, key_length), hint);
+        return;
+    }
+    const char *name = setting_names[setting];
+    if (parser->first_item_line) {
+        report(parser, NULL, "settings must come before the first item (line %d)",
+               parser->first_item_line);
+        return;
+    }
+    if (parser->setting_lines[setting]) {
+        report(parser, NULL, "'%s' is already set on line %d", name,
+               parser->setting_lines[setting]);
+        return;
+    }
+    parser->setting_lines[setting] = parser->line;
+    struct token tokens[LINE_TOKENS_MAX];
+    size_t n_tokens;
+    if (!line_tokenize(parser, value_start, tokens, &n_tokens))
+        return;
+    if (n_tokens == 0)
+        report(parser, NULL, "%s needs a value, e.g. %s", name,
+               setting == SETTING_AUDIO ? "audio = on" : "slide-time = 8s");
+    else if (n_tokens > 1)
+        report(parser, tokens[1].text, "unexpected '%s' after the value of %s",
+               snippet(&shown, tokens[1].text, tokens[1].length), name);
+    else
+        setting_apply(parser, (enum setting)setting, &tokens[0]);
+}
+
+// ---- Items ------------------------------------------------------------------
+
+// True if some '/'-separated component of path is "..".
+static bool path_has_dot_dot(const char *path)
+{
+    for (const char *part = path;; part++) {
+        if (part[0] == '.' && part[1] == '.' && (part[2] == '/' || part[2] == '\0'))
+            return true;
+        part = strchr(part, '/');
+        if (!part)
+            return false;
+    }
+}
+
+// Lexical checks only: the file itself is app's business.
+static bool path_check(struct parser *parser, const char *at, const char *path)
+{
+    struct snippet shown;
+    const char *why = NULL;
+    if (path[0] == '\0')
+        why = "is empty";
+    else if (path[0] == '/')
+        why = "is absolute: paths are relative to the content folder";
+    else if (path_has_dot_dot(path))
+        why = "uses '..': path leaves the content folder";
+    if (why)
+        report(parser, at, "path '%s' %s", snippet(&shown, path, strlen(path)), why);
+    return !why;
+}
+
+// N of PATH#N: a whole number from 1 to SLIDE_NUMBER_MAX, or 0 if it is not.
+static int slide_number_parse(const char *text, size_t length)
+{
+    int number = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9' || number > SLIDE_NUMBER_MAX / 10)
+            return 0;
+        number = number * 10 + (text[i] - '0');
+    }
+    return number <= SLIDE_NUMBER_MAX ? number : 0;
+}
+
+// Splits "#N" off a slide path: from after the closing quote if there is text
+// there (suffix), otherwise from the last '#' of path (cut off in place).
+static bool slide_split(struct parser *parser, const char *at, char *path, const char *suffix,
+                        size_t suffix_length, int *slide_number)
+{
+    const char *number = suffix_length ? suffix + 1 : NULL;
+    size_t number_length = suffix_length ? suffix_length - 1 : 0;
+    char *hash = suffix_length ? NULL : strrchr(path, '#');
+    struct snippet shown;
+    if (hash) {
+        *hash = '\0';
+        number = hash + 1;
+        number_length = strlen(number);
+    }
+    if (!number || number_length == 0) {
+        report(parser, at, "slide needs PATH#N, e.g. slide lesson/lesson.md#3");
+        return false;
+    }
+    *slide_number = slide_number_parse(number, number_length);
+    if (*slide_number == 0)
+        report(parser, at, "slide number '%s' must be a whole number from 1 (e.g. lesson.md#3)",
+               snippet(&shown, number, number_length));
+    return *slide_number != 0;
+}
+
+// Fills item->path (and slide_number) from token. Reports and returns false
+// on a problem, leaving item->path NULL.
+static bool item_take_path(struct parser *parser, const struct token *token,
+                           struct playlist_item *item)
+{
+    const char *at = token->text;
+    const char *suffix = token->text + token->quoted_length;
+    size_t suffix_length = token->quoted_length ? token->length - token->quoted_length : 0;
+    struct snippet shown;
+    if (suffix_length && !(item->kind == PLAYLIST_ITEM_SLIDE && suffix[0] == '#')) {
+        report(parser, suffix, "unexpected '%s' after the closing quote",
+               snippet(&shown, suffix, suffix_length));
+        return false;
+    }
+    char *path = token_value(token);
+    bool is_ok = (item->kind != PLAYLIST_ITEM_SLIDE ||
+                  slide_split(parser, at, path, suffix, suffix_length, &item->slide_number)) &&
+                 path_check(parser, at, path);
+    if (is_ok)
+        item->path = path;
+    else
+        free(path);
+    return is_ok;
+}
+
+// The optional third word: a duration, except for a video.
+static bool item_take_duration(struct parser *parser, const struct token *token,
+                               struct playlist_item *item)
+{
+    const char *at = token->text;
+    struct snippet shown;
+    const char *why;
+    snippet(&shown, token->text, token->length);
+    if (item->kind == PLAYLIST_ITEM_VIDEO) {
+        report(parser, at, "a video plays to its end; remove '%s'", shown.text);
+        return false;
+    }
+    item->duration_ms = duration_parse_ms(token->text, token->length, &why);
+    if (item->duration_ms < 0)
+        report(parser, at, "duration '%s': %s", shown.text, why);
+    return item->duration_ms >= 0;
+}
+
+static void playlist_append(struct playlist *playlist, const struct playlist_item *item)
+{
+    if (playlist->n_items == playlist->capacity) {
+        playlist->capacity = playlist->capacity ? playlist->capacity * 2 : 16;
+        playlist->items =
+            xreallocarray(playlist->items, playlist->capacity, sizeof *playlist->items);
+    }
+    playlist->items[playlist->n_items++] = *item;
+}
+
+static void parse_item(struct parser *parser, size_t offset)
+{
+    struct token tokens[LINE_TOKENS_MAX];
+    size_t n_tokens;
+    struct snippet shown;
+    struct playlist_item item = {.line = parser->line, .duration_ms = -1};
+    if (!parser->first_item_line)
+        parser->first_item_line = parser->line;
+    if (!line_tokenize(parser, offset, tokens, &n_tokens))
+        return;
+    size_t kind = keyword_find(tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
+    if (kind == KIND_COUNT) {
+        char hint[48];
+        suggest(hint, sizeof hint, tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
+        report(parser, tokens[0].text,
+               "unknown item kind '%s' (expected deck, slide, image or video)%s",
+               snippet(&shown, tokens[0].text, tokens[0].length), hint);
+        return;
+    }
+    item.kind = (enum playlist_item_kind)kind;
+    if (n_tokens < 2) {
+        report(parser, NULL, "%s needs a path", kind_names[item.kind]);
+        return;
+    }
+    if (!item_take_path(parser, &tokens[1], &item))
+        return;
+    if (n_tokens > 2 && !item_take_duration(parser, &tokens[2], &item)) {
+        free((char *)item.path);
+        return;
+    }
+    if (n_tokens > 3) {
+        report(parser, tokens[3].text, "unexpected '%s' after the duration",
+               snippet(&shown, tokens[3].text, tokens[3].length));
+        free((char *)item.path);
+        return;
+    }
+    playlist_append(parser->playlist, &item);
+}
+
+// ---- Lines ------------------------------------------------------------------
+
+static void parse_line(struct parser *parser)
+{
+    size_t key_end, value_start;
+    size_t start = skip_spaces(parser->line_text, parser->line_length, 0);
+    if (!line_check_encoding(parser))
+        return;
+    if (start == parser->line_length || parser->line_text[start] == '#')
+        return;
+    if (parser->line_text[start] == '[')
+        report(parser, parser->line_text + start,
+               "schedule sections like [mon-fri 08:00-17:00] are not supported by "
+               "this version yet");
+    else if (setting_match(parser, start, &key_end, &value_start))
+        parse_setting(parser, start, key_end, value_start);
+    else
+        parse_item(parser, start);
+}
+
+struct playlist *playlist_parse(const char *text, size_t length, struct parse_report *report)
+{
+    struct playlist *playlist = xcalloc(1, sizeof *playlist);
+    struct parser parser = {.playlist = playlist, .report = report};
+    const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
+    playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
+    parse_report_init(report);
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
+    while (text < end) {
+        const char *newline = memchr(text, '\n', (size_t)(end - text));
+        const char *line_end = newline ? newline : end;
+        parser.line_text = text;
+        parser.line_length = (size_t)(line_end - text);
+        if (parser.line_length && text[parser.line_length - 1] == '\r')
+            parser.line_length--;
+        parser.line += parser.line < INT_MAX;
+        parse_line(&parser);
+        text = newline ? newline + 1 : end;
+    }
+    if (!parser.first_item_line)
+        parse_report_add(report, parser.line ? parser.line : 1, 0,
+                         "playlist has no items (add e.g. deck lesson/lesson.md)");
+    if (parse_report_count(report) == 0)
+        return playlist;
+    playlist_destroy(playlist);
+    return NULL;
+}
+
+void playlist_destroy(struct playlist *playlist)
+{
+    if (!playlist)
+        return;
+    for (size_t i = 0; i < playlist->n_items; i++)
+        free((char *)playlist->items[i].path);
+    free(playlist->items);
+    free(playlist);
+}
+
+const struct playlist_settings *playlist_settings(const struct playlist *playlist)
+{
+    return &playlist->settings;
+}
+
+size_t playlist_n_items(const struct playlist *playlist)
+{
+    return playlist->n_items;
+}
+
+const struct playlist_item *playlist_item_at(const struct playlist *playlist, size_t index)
+{
+    return &playlist->items[index];
+}
+
+const char *playlist_item_kind_name(enum playlist_item_kind kind)
+{
+    return (size_t)kind < KIND_COUNT ? kind_names[kind] : "unknown";
+}
