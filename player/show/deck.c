@@ -1,6 +1,6 @@
-// deck: a line scan cuts the text into slides (front matter, breaks, fences,
-// comments), then md4c flattens each slide into blocks. It owns every string
-// it returns; it knows nothing of screens, fonts or files.
+// deck: md4c flattens each slide that deck_split cuts from the text into
+// blocks. It owns every string it returns; it knows nothing of screens, fonts
+// or files.
 #include "show/deck.h"
 
 #include <md4c.h>
@@ -11,6 +11,7 @@
 
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "show/deck_split.h"
 
 #define ARENA_CHUNK_BYTES 16384 // a typical lesson deck fits in a few chunks
 #define MD_PARSER_FLAGS   (MD_DIALECT_COMMONMARK | MD_FLAG_STRIKETHROUGH)
@@ -212,144 +213,6 @@ static void append_attribute(struct buf *out, const MD_ATTRIBUTE *attribute)
     }
 }
 
-// ---- lines -----------------------------------------------------------------
-
-// Where each line of the deck starts, so md4c's pointers map back to lines.
-struct line_table {
-    const char *text;
-    size_t length;
-    size_t *starts; // starts[i] = byte offset of line i + 1
-    size_t n_lines;
-};
-
-static void line_table_init(struct line_table *table, const char *text, size_t length)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < length; i++)
-        n += text[i] == '\n';
-    table->text = text;
-    table->length = length;
-    table->starts = xcalloc(n, sizeof *table->starts);
-    table->n_lines = 0;
-    table->starts[table->n_lines++] = 0;
-    for (size_t i = 0; i < length; i++)
-        if (text[i] == '\n')
-            table->starts[table->n_lines++] = i + 1;
-}
-
-// 0 when pointer is not inside the deck text (md4c built that string itself).
-static int line_of_pointer(const struct line_table *table, const char *pointer)
-{
-    uintptr_t at = (uintptr_t)pointer, start = (uintptr_t)table->text;
-    if (!pointer || at < start || at >= start + table->length)
-        return 0;
-    size_t offset = (size_t)(at - start), low = 0, high = table->n_lines;
-    while (high - low > 1) {
-        size_t middle = low + (high - low) / 2;
-        if (table->starts[middle] <= offset)
-            low = middle;
-        else
-            high = middle;
-    }
-    return (int)(low + 1);
-}
-
-// One line without its terminator ("\n" or "\r\n").
-struct line {
-    const char *text;
-    size_t length;
-};
-
-static struct line line_at(const struct line_table *table, size_t index)
-{
-    size_t next = index + 1 < table->n_lines ? table->starts[index + 1] : table->length;
-    struct line line = {table->text + table->starts[index], next - table->starts[index]};
-    if (line.length && line.text[line.length - 1] == '\n')
-        line.length--;
-    if (line.length && line.text[line.length - 1] == '\r')
-        line.length--;
-    return line;
-}
-
-static bool is_blank(const char *text, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n')
-            return false;
-    return true;
-}
-
-// ---- slide splitting -------------------------------------------------------
-
-static size_t count_leading(const struct line *line, char c, size_t from)
-{
-    size_t i = from;
-    while (i < line->length && line->text[i] == c)
-        i++;
-    return i - from;
-}
-
-// "---" with at most three leading spaces and only spaces or tabs after it.
-static bool is_slide_break(const struct line *line)
-{
-    size_t indent = count_leading(line, ' ', 0);
-    if (indent > 3)
-        return false;
-    size_t dashes = count_leading(line, '-', indent);
-    return dashes >= 3 && is_blank(line->text + indent + dashes, line->length - indent - dashes);
-}
-
-static bool is_front_matter_end(const struct line *line, bool is_first)
-{
-    char c = line->length ? line->text[0] : 0;
-    if (c != '-' && (is_first || c != '.'))
-        return false;
-    size_t n = count_leading(line, c, 0);
-    return n == 3 && is_blank(line->text + n, line->length - n);
-}
-
-// Opening code fence per CommonMark: up to 3 spaces, then 3+ '`' or '~'
-// (a backtick fence's info string holds no backtick). Sets *fence_char/_length.
-static bool is_fence_open(const struct line *line, char *fence_char, size_t *fence_length)
-{
-    size_t indent = count_leading(line, ' ', 0);
-    if (indent > 3 || indent >= line->length)
-        return false;
-    char c = line->text[indent];
-    size_t n = count_leading(line, c, indent);
-    if ((c != '`' && c != '~') || n < 3)
-        return false;
-    if (c == '`' && memchr(line->text + indent + n, '`', line->length - indent - n))
-        return false;
-    *fence_char = c;
-    *fence_length = n;
-    return true;
-}
-
-static bool is_fence_close(const struct line *line, char fence_char, size_t fence_length)
-{
-    size_t indent = count_leading(line, ' ', 0);
-    size_t n = count_leading(line, fence_char, indent);
-    return indent <= 3 && n >= fence_length &&
-           is_blank(line->text + indent + n, line->length - indent - n);
-}
-
-// Follows "<!--" and "-->" through one line; returns whether a comment is
-// still open at its end. (A "<!--" inside a code span counts too: a known
-// limit of scanning lines without parsing inlines.)
-static bool scan_comments(const struct line *line, bool is_in_comment)
-{
-    const char *at = line->text, *end = line->text + line->length;
-    for (;;) {
-        size_t n = is_in_comment ? 3 : 4;
-        const char *mark = memmem(at, (size_t)(end - at), is_in_comment ? "-->" : "<!--", n);
-        if (!mark)
-            return is_in_comment;
-        at = mark + n;
-        is_in_comment = !is_in_comment;
-    }
-}
-
 // ---- md4c flattening -------------------------------------------------------
 
 enum figure_state {
@@ -384,7 +247,7 @@ struct list_level {
 
 struct slide_parser {
     struct deck *deck;
-    const struct line_table *lines;
+    const struct deck_split *split;
     size_t slide_start, slide_length; // the bytes handed to md4c
     int slide_line;
     struct leaf leaf;
@@ -410,19 +273,6 @@ static const char *trimmed_copy(struct deck *deck, const struct buf *buf, bool k
     return arena_strndup(deck, end > start ? buf->data + start : "", end - start);
 }
 
-// Whether the line before 1-based line opens a fence (also after '>').
-static bool is_after_fence(const struct line_table *lines, int line)
-{
-    struct line before = line_at(lines, (size_t)line - 2);
-    while (before.length && (before.text[0] == ' ' || before.text[0] == '>')) {
-        before.text++;
-        before.length--;
-    }
-    char fence_char;
-    size_t fence_length;
-    return is_fence_open(&before, &fence_char, &fence_length);
-}
-
 static struct slide_block *add_block(struct slide_parser *parser, enum slide_block_kind kind,
                                      int line)
 {
@@ -446,7 +296,7 @@ static void leaf_close(struct slide_parser *parser)
     const char *text = trimmed_copy(deck, &parser->text, leaf->kind == SLIDE_BLOCK_CODE);
     const char *figure = trimmed_copy(deck, &parser->figure, false);
     int line = leaf->line ? leaf->line : (parser->n_images ? parser->images[0].line : 0);
-    if (leaf->kind == SLIDE_BLOCK_CODE && line > 1 && is_after_fence(parser->lines, line))
+    if (leaf->kind == SLIDE_BLOCK_CODE && deck_split_is_after_fence(parser->split, line))
         line--; // a fenced block starts at its fence, not at its first line of code
     if (leaf->may_be_callout && leaf->figure_state == FIGURE_DONE && *figure) {
         struct slide_block *block = add_block(parser, SLIDE_BLOCK_CALLOUT, line);
@@ -523,7 +373,7 @@ static bool is_html_br(const char *text, size_t length)
 // Text md4c built itself lies elsewhere and is never longer than the input.
 static bool is_sane_range(const struct slide_parser *parser, const char *text, size_t size)
 {
-    uintptr_t at = (uintptr_t)text, start = (uintptr_t)parser->lines->text + parser->slide_start;
+    uintptr_t at = (uintptr_t)text, start = (uintptr_t)parser->split->text + parser->slide_start;
     uintptr_t end = start + parser->slide_length;
     if (at >= start && at <= end)
         return size <= end - at;
@@ -570,7 +420,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         break;
     default: // MD_TEXT_NORMAL, MD_TEXT_CODE, MD_TEXT_LATEXMATH
         if (!leaf->line)
-            leaf->line = line_of_pointer(parser->lines, text);
+            leaf->line = deck_split_line_of(parser->split, text);
         leaf_append(parser, text, size);
         break;
     }
@@ -590,7 +440,7 @@ static void image_begin(struct slide_parser *parser, const MD_SPAN_IMG_DETAIL *d
         append_attribute(&parser->alt, &detail->src);
     image->path = arena_strndup(parser->deck, parser->alt.data, parser->alt.length);
     image->alt = "";
-    image->line = line_of_pointer(parser->lines, detail->src.text);
+    image->line = deck_split_line_of(parser->split, detail->src.text);
     parser->alt.length = 0;
     leaf->has_inline = true;
 }
@@ -780,27 +630,23 @@ static void deck_add_slide(struct deck *deck, int line, struct slide_block *bloc
     slide->video_path = video_path_of(copy, n_blocks);
 }
 
-// Parses lines [first, end) of the deck as one slide; a slide that yields no
-// block (blank, only comments or rules) is dropped.
-static void parse_slide(struct deck *deck, const struct line_table *lines, size_t first, size_t end,
-                        struct parse_report *report)
+// What deck_parse hands through deck_split_scan to parse_slide.
+struct slide_sink {
+    struct deck *deck;
+    const struct deck_split *split;
+    struct parse_report *report;
+};
+
+// Parses one slide cut by deck_split; a slide that yields no block (only
+// comments or rules) is dropped.
+static void parse_slide(void *context, const struct deck_split_slide *slide)
 {
-    size_t content = first;
-    while (content < end) {
-        struct line line = line_at(lines, content);
-        if (!is_blank(line.text, line.length))
-            break;
-        content++;
-    }
-    if (content == end)
-        return;
-    size_t start = lines->starts[first];
-    size_t stop = end < lines->n_lines ? lines->starts[end] : lines->length;
-    struct slide_parser parser = {.deck = deck,
-                                  .lines = lines,
-                                  .slide_start = start,
-                                  .slide_length = stop - start,
-                                  .slide_line = (int)content + 1};
+    struct slide_sink *sink = context;
+    struct slide_parser parser = {.deck = sink->deck,
+                                  .split = sink->split,
+                                  .slide_start = slide->start,
+                                  .slide_length = slide->length,
+                                  .slide_line = slide->line};
     MD_PARSER md = {
         .flags = MD_PARSER_FLAGS,
         .enter_block = on_enter_block,
@@ -809,113 +655,40 @@ static void parse_slide(struct deck *deck, const struct line_table *lines, size_
         .leave_span = on_leave_span,
         .text = on_text,
     };
-    int result = md_parse(lines->text + start, (MD_SIZE)(stop - start), &md, &parser);
+    int result = md_parse(sink->split->text + slide->start, (MD_SIZE)slide->length, &md, &parser);
     leaf_close(&parser);
     if (result != 0)
-        parse_report_add(report, parser.slide_line, 0, "this slide could not be parsed");
+        parse_report_add(sink->report, parser.slide_line, 0, "this slide could not be parsed");
     else if (parser.n_blocks > 0)
-        deck_add_slide(deck, parser.slide_line, parser.blocks, parser.n_blocks);
+        deck_add_slide(sink->deck, parser.slide_line, parser.blocks, parser.n_blocks);
     slide_parser_deinit(&parser);
-}
-
-// Skips front matter; returns the index of the first slide line, or SIZE_MAX
-// after reporting an unclosed block.
-static size_t skip_front_matter(const struct line_table *lines, size_t first,
-                                struct parse_report *report)
-{
-    struct line opening = line_at(lines, first);
-    if (!is_front_matter_end(&opening, true))
-        return first;
-    for (size_t i = first + 1; i < lines->n_lines; i++) {
-        struct line line = line_at(lines, i);
-        if (is_front_matter_end(&line, false))
-            return i + 1;
-    }
-    parse_report_add(report, (int)first + 1, 0,
-                     "front matter is not closed (add a --- line after it)");
-    return SIZE_MAX;
-}
-
-// The line scan: cuts slides at break lines outside fences and comments.
-static void split_slides(struct deck *deck, const struct line_table *lines, size_t first,
-                         struct parse_report *report)
-{
-    char fence_char = 0;
-    size_t fence_length = 0, opened_at = 0, slide_first = first;
-    bool is_in_comment = false;
-    for (size_t i = first; i < lines->n_lines; i++) {
-        struct line line = line_at(lines, i);
-        if (fence_char) {
-            if (is_fence_close(&line, fence_char, fence_length))
-                fence_char = 0;
-        } else if (!is_in_comment && is_fence_open(&line, &fence_char, &fence_length)) {
-            opened_at = i;
-        } else if (!is_in_comment && is_slide_break(&line)) {
-            parse_slide(deck, lines, slide_first, i, report);
-            slide_first = i + 1;
-        } else {
-            if (!is_in_comment)
-                opened_at = i;
-            is_in_comment = scan_comments(&line, is_in_comment);
-        }
-    }
-    if (fence_char)
-        parse_report_add(report, (int)opened_at + 1, 0,
-                         "code block is not closed (add a line of %zu %c after it)", fence_length,
-                         fence_char);
-    else if (is_in_comment)
-        parse_report_add(report, (int)opened_at + 1, 0, "comment is not closed (add --> after it)");
-    else
-        parse_slide(deck, lines, slide_first, lines->n_lines, report);
-}
-
-static void check_utf8(const struct line_table *lines, struct parse_report *report)
-{
-    for (size_t i = 0; i < lines->n_lines; i++) {
-        struct line line = line_at(lines, i);
-        for (size_t at = 0, next = 0; at < line.length; at = next) {
-            if (utf8_next(line.text, line.length, &next) == UTF8_INVALID) {
-                parse_report_add(report, (int)i + 1, (int)at + 1,
-                                 "text is not valid UTF-8 (save the deck as UTF-8)");
-                break;
-            }
-        }
-    }
 }
 
 struct deck *deck_parse(const char *text, size_t length, struct parse_report *report)
 {
-    static const char bom[] = "\xEF\xBB\xBF";
     if (!text)
         length = 0;
     size_t n_errors = parse_report_count(report);
     struct deck *deck = xcalloc(1, sizeof *deck);
-    struct line_table lines;
-    line_table_init(&lines, text ? text : "", length);
-    size_t first_line = 0;
-    if (length >= 3 && memcmp(text, bom, 3) == 0)
-        lines.starts[0] = 3;         // the BOM is not part of line 1's text
+    struct deck_split split;
+    deck_split_init(&split, text ? text : "", length);
+    struct slide_sink sink = {.deck = deck, .split = &split, .report = report};
     if ((MD_SIZE)length != length) { // md4c counts in unsigned int
         parse_report_add(report, 1, 0, "deck is too large");
         goto fail;
     }
-    check_utf8(&lines, report);
-    if (parse_report_count(report) > n_errors)
+    if (deck_split_scan(&split, report, parse_slide, &sink) != 0)
         goto fail;
-    first_line = skip_front_matter(&lines, first_line, report);
-    if (first_line == SIZE_MAX)
-        goto fail;
-    split_slides(deck, &lines, first_line, report);
     if (parse_report_count(report) > n_errors)
         goto fail;
     if (deck->n_slides == 0) {
         parse_report_add(report, 1, 0, "deck has no slides");
         goto fail;
     }
-    free(lines.starts);
+    deck_split_deinit(&split);
     return deck;
 fail:
-    free(lines.starts);
+    deck_split_deinit(&split);
     deck_destroy(deck);
     return NULL;
 }
