@@ -1,6 +1,8 @@
 // main: command line -> app -> exit code. The only place that exits.
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,11 @@ static const char usage_text[] =
     "  --play-log FILE    append one JSON line per item shown (proof of play)\n"
     "  --window WxH       a window of that size instead of full-screen (preview)\n"
     "  --content DIR      the content folder (default: ../content from the playlist's folder)\n"
+    "\n"
+    "Usage: signage-player --render DECK --out DIR [--size WxH]\n"
+    "Writes every slide of a Markdown deck as DIR/slide-NN.png and a contact sheet\n"
+    "DIR/contact-sheet.png, at WxH (default 1920x1080), without a window.\n"
+    "\n"
     "  --verbose          log debug messages too\n"
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
@@ -31,10 +38,15 @@ static const char usage_text[] =
     "SDL_VIDEODRIVER, SDL_AUDIODRIVER and SDL_RENDER_DRIVER choose SDL's drivers\n"
     "(kmsdrm on a Raspberry Pi without a desktop; x11 or wayland on one).\n";
 
-static int usage_error(const char *format, const char *argument)
+static int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *format, ...)
 {
     fprintf(stderr, "signage-player: ");
-    fprintf(stderr, format, argument);
+    va_list args;
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
     fprintf(stderr, "\nTry 'signage-player --help'.\n");
     return EXIT_CODE_USAGE;
 }
@@ -67,20 +79,34 @@ static bool parse_size(const char *text, int *width, int *height)
 
 int main(int argc, char **argv)
 {
-    enum { OPTION_CHECK = 256, OPTION_LOOPS, OPTION_PLAY_LOG, OPTION_WINDOW, OPTION_CONTENT,
-           OPTION_VERBOSE, OPTION_VERSION, OPTION_HELP };
+    enum {
+        OPTION_CHECK = 256,
+        OPTION_LOOPS,
+        OPTION_PLAY_LOG,
+        OPTION_WINDOW,
+        OPTION_CONTENT,
+        OPTION_VERBOSE,
+        OPTION_VERSION,
+        OPTION_HELP,
+        OPTION_RENDER,
+        OPTION_OUT,
+        OPTION_SIZE
+    };
     static const struct option long_options[] = {
         {"check", no_argument, NULL, OPTION_CHECK},
         {"loops", required_argument, NULL, OPTION_LOOPS},
         {"play-log", required_argument, NULL, OPTION_PLAY_LOG},
         {"window", required_argument, NULL, OPTION_WINDOW},
         {"content", required_argument, NULL, OPTION_CONTENT},
+        {"render", required_argument, NULL, OPTION_RENDER},
+        {"out", required_argument, NULL, OPTION_OUT},
+        {"size", required_argument, NULL, OPTION_SIZE},
         {"verbose", no_argument, NULL, OPTION_VERBOSE},
         {"version", no_argument, NULL, OPTION_VERSION},
         {"help", no_argument, NULL, OPTION_HELP},
         {NULL, 0, NULL, 0},
     };
-    struct app_options options = {0};
+    struct app_options options = {.render_width_px = 1920, .render_height_px = 1080};
     bool is_check = false;
     opterr = 0;
     int option;
@@ -103,6 +129,16 @@ int main(int argc, char **argv)
         case OPTION_CONTENT:
             options.content_root = optarg;
             break;
+        case OPTION_RENDER:
+            options.render_deck_path = optarg;
+            break;
+        case OPTION_OUT:
+            options.render_out_dir = optarg;
+            break;
+        case OPTION_SIZE:
+            if (!parse_size(optarg, &options.render_width_px, &options.render_height_px))
+                return usage_error("--size needs a size like 1920x1080, not '%s'", optarg);
+            break;
         case OPTION_VERBOSE:
             log_set_max_level(LOG_LEVEL_DEBUG);
             break;
@@ -116,8 +152,14 @@ int main(int argc, char **argv)
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    if (options.render_deck_path || options.render_out_dir) {
+        if (!options.render_deck_path || !options.render_out_dir || optind != argc)
+            return usage_error("%s", "--render DECK goes with --out DIR and no PLAYLIST");
+        return app_render_deck(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    }
     if (optind != argc - 1)
-        return usage_error("%s", optind == argc ? "give exactly one PLAYLIST" : "give only one PLAYLIST");
+        return usage_error("%s",
+                           optind == argc ? "give exactly one PLAYLIST" : "give only one PLAYLIST");
     options.playlist_path = argv[optind];
     if (is_check)
         return app_check(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;

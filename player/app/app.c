@@ -42,11 +42,10 @@ struct current {
     const struct program_entry *entry;
     struct presenter_still *still; // slide or image on screen
     struct clip *clip;
-    bool is_clip_playing;          // clip_play() called
-    bool has_shown;                // something of this entry reached the screen
-    int64_t shown_ns;              // monotonic, when it reached the screen
+    bool has_shown;   // something of this entry reached the screen
+    int64_t shown_ns; // monotonic, when it reached the screen
     struct timespec shown_wall;
-    int64_t end_ns;                // slides and images: when they are due to end
+    int64_t end_ns; // slides and images: when they are due to end
 };
 
 struct app {
@@ -183,8 +182,8 @@ static SDL_Surface *draw_entry_surface(struct app *app, const struct program_ent
     if (entry->kind == ENTRY_KIND_SLIDE) {
         const struct deck_slide *slide = deck_slide_at(entry->deck, entry->slide_index);
         SDL_Surface *surface =
-            slide_view_draw(app->fonts, slide, program_content_root(app->program),
-                            entry->deck_dir, app->output_width_px, app->output_height_px);
+            slide_view_draw(app->fonts, slide, program_content_root(app->program), entry->deck_dir,
+                            app->output_width_px, app->output_height_px);
         if (!surface)
             snprintf(error, error_size, "cannot draw the slide: %s", SDL_GetError());
         return surface;
@@ -215,7 +214,12 @@ static bool start_entry(struct app *app, const struct program_entry *entry, int6
             .wakeup_context = app,
         };
         current->clip = clip_open(entry->file_path, &options, error, error_size);
-        return current->clip != NULL;
+        if (!current->clip)
+            return false;
+        // The clip's clock (and sound) start when its first frame is returned,
+        // so a slow first decode never makes the first frames late.
+        clip_play(current->clip, now_ns);
+        return true;
     }
     SDL_Surface *surface = draw_entry_surface(app, entry, error, error_size);
     if (!surface)
@@ -293,7 +297,7 @@ static bool is_entry_done(struct app *app, int64_t now_ns)
 {
     struct current *current = &app->current;
     if (current->clip)
-        return current->is_clip_playing && clip_is_finished(current->clip, now_ns);
+        return clip_is_finished(current->clip, now_ns);
     return now_ns >= current->end_ns;
 }
 
@@ -332,21 +336,12 @@ static void app_handle_render(struct app *app, int64_t now_ns)
 {
     struct current *current = &app->current;
     if (current->clip) {
-        if (!current->is_clip_playing) {
-            // Start the clock only once the first frame is decoded, so a
-            // slow open never makes the first frames late.
-            if (!clip_is_ready(current->clip))
-                goto present;
-            clip_play(current->clip, now_ns);
-            current->is_clip_playing = true;
-        }
         const struct AVFrame *frame = clip_frame_due(current->clip, now_ns);
         struct picture picture;
         if (frame && frame_picture_map(app->converter, frame, &picture) == 0 &&
             presenter_show_picture(app->presenter, &picture) == 0)
             mark_shown(app, now_ns);
     }
-present:
     presenter_present(app->presenter);
 }
 
@@ -422,11 +417,8 @@ static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
     const struct current *current = &app->current;
     if (!current->is_active)
         return now_ns;
-    if (current->clip) {
-        if (!current->is_clip_playing)
-            return clip_is_ready(current->clip) ? now_ns : INT64_MAX;
+    if (current->clip)
         return clip_next_deadline_ns(current->clip, now_ns);
-    }
     return current->end_ns;
 }
 

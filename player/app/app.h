@@ -5,11 +5,15 @@
 
 struct app_options {
     const char *playlist_path;
-    const char *content_root;   // NULL: "content" beside the playlist's folder
-    long loops;                 // stop after this many passes; 0 = forever
-    const char *play_log_path;  // NULL: no play log
-    int window_width_px;        // 0 x 0: full-screen
+    const char *content_root;  // NULL: "content" beside the playlist's folder
+    long loops;                // stop after this many passes; 0 = forever
+    const char *play_log_path; // NULL: no play log
+    int window_width_px;       // 0 x 0: full-screen
     int window_height_px;
+    // --render: the deck to draw, where to, and at which screen size.
+    const char *render_deck_path;
+    const char *render_out_dir;
+    int render_width_px, render_height_px;
 };
 
 // The content root options imply. Returns a new string (caller frees).
@@ -22,5 +26,12 @@ int app_run(const struct app_options *options);
 // --check: validates without a window; prints each problem as FILE:LINE:
 // message on stderr. Returns 0 when clean, 1 when problems were found.
 int app_check(const struct app_options *options);
+
+// --render: writes every slide of options->render_deck_path as
+// render_out_dir/slide-NN.png and a contact-sheet.png of all of them, at
+// render_width_px x render_height_px, without a window. Images in the deck are
+// looked up below the deck's folder (or content_root when given). Returns 0,
+// or 1 when the deck has errors or a file cannot be written.
+int app_render_deck(const struct app_options *options);
 
 #endif

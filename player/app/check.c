@@ -30,7 +30,7 @@ struct checker {
     struct checked_slide {
         const struct deck *deck;
         size_t slide_index;
-    } *checked;
+    } * checked;
 };
 
 static bool is_checked(struct checker *checker, const struct program_entry *entry)
@@ -42,7 +42,8 @@ static bool is_checked(struct checker *checker, const struct program_entry *entr
     }
     checker->checked =
         xreallocarray(checker->checked, checker->n_checked + 1, sizeof *checker->checked);
-    checker->checked[checker->n_checked++] = (struct checked_slide){entry->deck, entry->slide_index};
+    checker->checked[checker->n_checked++] =
+        (struct checked_slide){entry->deck, entry->slide_index};
     return false;
 }
 
@@ -50,8 +51,8 @@ static void check_media(struct checker *checker, const struct program_entry *ent
 {
     char error[512];
     if (!media_probe_video(entry->file_path, error, sizeof error))
-        diagnostics_add(checker->diagnostics, program_playlist_path(checker->program),
-                        entry->line, "%s: %s", entry->display_path, error);
+        diagnostics_add(checker->diagnostics, program_playlist_path(checker->program), entry->line,
+                        "%s: %s", entry->display_path, error);
 }
 
 static void check_glyphs(struct checker *checker, const char *file, const struct slide_block *block)

@@ -52,8 +52,7 @@ void diagnostics_add_report(struct diagnostics *diagnostics, const char *file,
                             const struct parse_report *report)
 {
     for (size_t i = 0; i < report->n_errors; i++)
-        diagnostics_add(diagnostics, file, report->errors[i].line, "%s",
-                        report->errors[i].message);
+        diagnostics_add(diagnostics, file, report->errors[i].line, "%s", report->errors[i].message);
     if (report->n_dropped > 0)
         diagnostics_add(diagnostics, file, 0, "%zu more problems not shown", report->n_dropped);
 }

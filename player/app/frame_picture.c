@@ -91,8 +91,8 @@ int frame_picture_map(struct frame_picture *converter, const AVFrame *frame,
 
 SDL_Surface *frame_picture_to_surface(const AVFrame *frame)
 {
-    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, frame->width, frame->height, 32,
-                                                          SDL_PIXELFORMAT_RGBA32);
+    SDL_Surface *surface =
+        SDL_CreateRGBSurfaceWithFormat(0, frame->width, frame->height, 32, SDL_PIXELFORMAT_RGBA32);
     if (!surface)
         return NULL;
     struct SwsContext *scaler =

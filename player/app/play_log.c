@@ -84,8 +84,7 @@ static void put_timestamp(struct writer *writer, const struct timespec *when)
     char date[32], offset[8];
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
     strftime(offset, sizeof offset, "%z", &local); // "+0100": ISO 8601 wants "+01:00"
-    put(writer, "{\"ts\":\"%s.%03ld%.3s:%.2s\"", date, when->tv_nsec / 1000000, offset,
-        offset + 3);
+    put(writer, "{\"ts\":\"%s.%03ld%.3s:%.2s\"", date, when->tv_nsec / 1000000, offset, offset + 3);
 }
 
 static const char *result_name(enum play_result result)

@@ -21,10 +21,10 @@ struct play_record {
     const char *path;         // relative to the content root
     int64_t duration_ms;      // how long it was on screen
     enum play_result result;
-    const char *error;        // NULL when result is OK
-    bool is_video;            // adds the fields below
+    const char *error; // NULL when result is OK
+    bool is_video;     // adds the fields below
     int64_t frames_shown, frames_dropped;
-    const char *decoder;      // NULL when unknown
+    const char *decoder; // NULL when unknown
 };
 
 struct play_log;

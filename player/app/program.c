@@ -15,14 +15,14 @@
 #include "base/file_io.h"
 #include "base/xalloc.h"
 
-static const char *const video_extensions[] = {".mp4", ".mkv", ".webm", ".mov", ".m4v",
-                                               ".avi", ".ts"};
+static const char *const video_extensions[] = {".mp4", ".mkv", ".webm", ".mov",
+                                               ".m4v", ".avi", ".ts"};
 
 struct loaded_deck {
     char *file_path; // resolved
     struct deck *deck;
-    char *dir;       // resolved folder of the deck
-    char *problem;   // why it cannot be played, or NULL
+    char *dir;     // resolved folder of the deck
+    char *problem; // why it cannot be played, or NULL
 };
 
 struct program {
@@ -155,8 +155,8 @@ static void add_slide_entry(struct program *program, const struct playlist_item 
             resolve(program, loaded->dir, slide->video_path,
                     file_for_user(program, loaded->file_path), slide->line, diagnostics, &resolved);
         entry->file_path = resolved;
-        entry->display_path =
-            resolved ? relative_to_root(program, resolved) : keep(program, xstrdup(slide->video_path));
+        entry->display_path = resolved ? relative_to_root(program, resolved)
+                                       : keep(program, xstrdup(slide->video_path));
         return;
     }
     struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item->line);

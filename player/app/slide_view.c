@@ -23,14 +23,14 @@ static SDL_Surface *load_image(void *context, const char *path)
 {
     const struct image_folder *folder = context;
     char resolved[PATH_MAX];
-    int result =
-        content_path_resolve(folder->content_root, folder->deck_dir, path, resolved, sizeof resolved);
+    int result = content_path_resolve(folder->content_root, folder->deck_dir, path, resolved,
+                                      sizeof resolved);
     if (result != 0) {
         log_warning("image %s: %s", path, content_path_strerror(result));
         return NULL;
     }
     char error[256];
-    AVFrame *frame = still_image_load(resolved, error, sizeof error);
+    AVFrame *frame = still_image_load_poster(resolved, error, sizeof error);
     if (!frame) {
         log_warning("image %s: %s", path, error);
         return NULL;

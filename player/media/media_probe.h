@@ -1,14 +1,69 @@
 // media_probe: checks that a file is a clip the player can show, without a
 // window or audio device: it opens with the protocol whitelist, finds a video
 // stream with a decoder and decodes its first frame. Used by --check.
+//
+// It is also the one place that decides how media/ opens a file (which files,
+// protocols and demuxers are accepted, how long I/O may block) and picks the
+// video stream and its decoder; clip and still_image open files through it.
 #ifndef SIGNAGE_MEDIA_MEDIA_PROBE_H
 #define SIGNAGE_MEDIA_MEDIA_PROBE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct AVCodecContext;
+struct AVFormatContext;
+struct AVFrame;
+
+// How long one open or read may block before FFmpeg gives up (AVERROR_EXIT):
+// a damaged file must not stall a decoder thread or --check for ever.
+#define MEDIA_PROBE_IO_TIMEOUT_NS (5 * INT64_C(1000000000))
 
 // Any thread. True when path holds a decodable video; otherwise false with a
 // one-line reason in error ("no video stream", "cannot decode hevc: ...").
 bool media_probe_video(const char *path, char *error, size_t error_size);
+
+// The state behind FFmpeg's interrupt callback for one AVFormatContext; it
+// must outlive that context. Zero-initialise it; any thread may arm or abort.
+struct media_probe_interrupt {
+    _Atomic int64_t deadline_ns; // monotonic; blocking I/O after it fails
+    atomic_bool is_aborted;      // set when closing: I/O fails at once
+};
+
+// Any thread. Gives the next I/O until now_ns + MEDIA_PROBE_IO_TIMEOUT_NS.
+void media_probe_interrupt_arm(struct media_probe_interrupt *interrupt, int64_t now_ns);
+
+// Any thread. Opens path the one way media/ opens files, then reads stream
+// info, with interrupt armed and installed in the context. Refused: anything
+// but a regular file (a FIFO would block open() where no deadline reaches);
+// protocols other than "file"; demuxers other than those of plain media files
+// and single PNG/JPEG images: playlists (concat/ffconcat, HLS, DASH) and image
+// sequences read further files, so a "clip" could read outside the content
+// folder. Returns 0 and *format (caller avformat_close_input()s), or a
+// negative AVERROR code with a one-line reason in error.
+int media_probe_open_input(struct AVFormatContext **format, const char *path,
+                           struct media_probe_interrupt *interrupt, char *error, size_t error_size);
+
+// Any thread. Index of the video stream to play: the best real video (cover
+// art in music files does not count) that has a decoder. Otherwise a negative
+// AVERROR code with "no video stream" or "no decoder for <codec>" in error.
+int media_probe_find_video(struct AVFormatContext *format, char *error, size_t error_size);
+
+// Any thread. Opens a decoder for stream stream_index of format; is_threaded
+// selects automatic thread count with frame and slice threading (frame
+// threading delays output: drain with a NULL packet at the end). Returns 0
+// and *decoder (caller avcodec_free_context()s), or a negative AVERROR code
+// with "cannot decode <codec>: <reason>" in error.
+int media_probe_open_decoder(struct AVCodecContext **decoder, struct AVFormatContext *format,
+                             int stream_index, bool is_threaded, char *error, size_t error_size);
+
+// Any thread. Reads format and decodes stream_index with decoder until the
+// first frame, which it writes into frame (blank on entry; caller unrefs).
+// Returns 0, or a negative AVERROR code with a reason in error.
+int media_probe_first_frame(struct AVFormatContext *format, struct AVCodecContext *decoder,
+                            int stream_index, struct AVFrame *frame, char *error,
+                            size_t error_size);
 
 #endif

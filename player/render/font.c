@@ -270,10 +270,10 @@ struct run_visitor {
     enum font_weight weight;
     int size_px;
     const char *text;
-    int width_px;           // measure: total advance
-    SDL_Surface *surface;   // render: destination, or NULL when measuring
+    int width_px;         // measure: total advance
+    SDL_Surface *surface; // render: destination, or NULL when measuring
     SDL_Color color;
-    int baseline_px;        // render: y of the baseline in surface
+    int baseline_px; // render: y of the baseline in surface
     bool has_failed;
 };
 
@@ -290,8 +290,7 @@ static void visit_run(struct run_visitor *visitor, size_t face, size_t start, si
     if (visitor->surface) {
         SDL_Surface *drawn = TTF_RenderUTF8_Blended(font, run, visitor->color);
         if (drawn) {
-            SDL_Rect where = {visitor->width_px, visitor->baseline_px - TTF_FontAscent(font), 0,
-                              0};
+            SDL_Rect where = {visitor->width_px, visitor->baseline_px - TTF_FontAscent(font), 0, 0};
             SDL_SetSurfaceBlendMode(drawn, SDL_BLENDMODE_NONE);
             SDL_BlitSurface(drawn, NULL, visitor->surface, &where);
             SDL_FreeSurface(drawn);
@@ -328,8 +327,8 @@ static void visit_runs(struct run_visitor *visitor, size_t length)
 static int measure_width_px(void *context, enum text_role role, int size_px, const char *text,
                             size_t length)
 {
-    struct run_visitor visitor = {.fonts = context, .weight = weight_of(role),
-                                  .size_px = size_px, .text = text};
+    struct run_visitor visitor = {
+        .fonts = context, .weight = weight_of(role), .size_px = size_px, .text = text};
     visit_runs(&visitor, length);
     return visitor.width_px;
 }
@@ -356,13 +355,17 @@ SDL_Surface *fonts_render_line(struct fonts *fonts, enum text_role role, int siz
     // Room for a fallback face whose ascent is taller than the primary's.
     *rise_px = size_px / 8;
     int baseline = TTF_FontAscent(primary) + *rise_px;
-    SDL_Surface *surface =
-        SDL_CreateRGBSurfaceWithFormat(0, width, height + 2 * *rise_px, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, width, height + 2 * *rise_px, 32,
+                                                          SDL_PIXELFORMAT_ARGB8888);
     if (!surface)
         return NULL;
     SDL_FillRect(surface, NULL, SDL_MapRGBA(surface->format, color.r, color.g, color.b, 0));
-    struct run_visitor visitor = {.fonts = fonts, .weight = weight_of(role), .size_px = size_px,
-                                  .text = text, .surface = surface, .color = color,
+    struct run_visitor visitor = {.fonts = fonts,
+                                  .weight = weight_of(role),
+                                  .size_px = size_px,
+                                  .text = text,
+                                  .surface = surface,
+                                  .color = color,
                                   .baseline_px = baseline};
     visit_runs(&visitor, length);
     if (visitor.has_failed) {

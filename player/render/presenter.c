@@ -237,8 +237,7 @@ bool presenter_present(struct presenter *presenter)
     if (presenter->content == PRESENTER_CONTENT_STILL)
         SDL_RenderCopy(presenter->renderer, presenter->still->texture, NULL, NULL);
     else
-        SDL_RenderCopy(presenter->renderer, presenter->video_texture, NULL,
-                       &presenter->video_rect);
+        SDL_RenderCopy(presenter->renderer, presenter->video_texture, NULL, &presenter->video_rect);
     SDL_RenderPresent(presenter->renderer);
     presenter->is_dirty = false;
     return true;

@@ -21,10 +21,10 @@ enum picture_format {
 struct picture {
     enum picture_format format;
     int width_px, height_px;
-    int sar_num, sar_den;   // sample aspect ratio; 1:1 when unknown
-    bool is_full_range;     // JPEG-range YUV (yuvj420p)
+    int sar_num, sar_den; // sample aspect ratio; 1:1 when unknown
+    bool is_full_range;   // JPEG-range YUV (yuvj420p)
     const uint8_t *planes[3];
-    int pitches[3];         // bytes per row of each plane
+    int pitches[3]; // bytes per row of each plane
 };
 
 struct presenter_options {
@@ -47,8 +47,7 @@ void presenter_get_output_size(const struct presenter *presenter, int *width_px,
 
 // A full-screen picture made from surface (a slide, a card): uploaded once.
 // Returns a new handle (caller destroys) or NULL with SDL_GetError() set.
-struct presenter_still *presenter_still_create(struct presenter *presenter,
-                                               SDL_Surface *surface);
+struct presenter_still *presenter_still_create(struct presenter *presenter, SDL_Surface *surface);
 
 // Destroys still; if it is on screen the screen keeps its last presented
 // picture until the next present. NULL is a no-op.

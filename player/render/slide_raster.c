@@ -73,9 +73,8 @@ static void draw_boxes(SDL_Surface *surface, const struct deck_slide *slide,
             break;
         case LAYOUT_BOX_IMAGE: {
             const char *path = slide->blocks[box->block_index].path;
-            SDL_Surface *picture = images && images->load && path
-                                       ? images->load(images->context, path)
-                                       : NULL;
+            SDL_Surface *picture =
+                images && images->load && path ? images->load(images->context, path) : NULL;
             if (picture) {
                 draw_image(surface, picture, &box->rect);
                 SDL_FreeSurface(picture);
@@ -115,9 +114,9 @@ SDL_Surface *slide_raster_draw(struct fonts *fonts, const struct deck_slide *sli
         SDL_CreateRGBSurfaceWithFormat(0, width_px, height_px, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surface)
         return NULL;
-    SDL_FillRect(surface, NULL,
-                 SDL_MapRGB(surface->format, color_background.r, color_background.g,
-                            color_background.b));
+    SDL_FillRect(
+        surface, NULL,
+        SDL_MapRGB(surface->format, color_background.r, color_background.g, color_background.b));
     draw_boxes(surface, slide, layout, images);
     draw_title_rule(surface, layout);
     for (size_t i = 0; i < layout->n_texts; i++) {

@@ -41,7 +41,14 @@
 #define SCALE_STEP              0.05
 #define SCALE_FLOOR             0.05 // a min_scale below this would make type vanish
 #define MAX_SAFE_MARGIN         0.45 // leaves at least a tenth of the screen to draw on
-#define BREAK_LANGUAGE          "zh" // UAX #14 tailoring: “” ‘’ act as opening/closing quotes
+// Type is sized from the safe height, but never from more than this many
+// times the safe width: on a portrait panel text stays ~25 CJK characters a
+// line instead of growing until a title takes the whole screen.
+#define UNIT_WIDTH_CAP 0.8
+// The body sits at the optical centre of the space under the title: a third
+// of the free space above it, two thirds below.
+#define BODY_FREE_SPACE_ABOVE (1.0 / 3.0)
+#define BREAK_LANGUAGE        "zh" // UAX #14 tailoring: “” ‘’ act as opening/closing quotes
 
 static const char bullet_text[] = "\xE2\x80\xA2"; // U+2022 •
 
@@ -538,8 +545,8 @@ static bool layout_title_slide(struct placer *p)
     return height <= p->safe.height_px;
 }
 
-// Title at the top left; the rest stacked below it and centred in the space
-// left, images sharing whatever height the other blocks leave.
+// Title at the top left; the rest stacked below it at the optical centre of
+// the space left, images sharing whatever height the other blocks leave.
 static bool layout_content_slide(struct placer *p)
 {
     int y = p->safe.y_px;
@@ -562,8 +569,9 @@ static bool layout_content_slide(struct placer *p)
         content_px = place_body(p, y, image_px);
     }
     if (content_px < body_px) {
-        shift_texts(p, first_text, p->n_texts, (body_px - content_px) / 2);
-        shift_boxes(p, first_box, (body_px - content_px) / 2);
+        int shift = round_px((body_px - content_px) * BODY_FREE_SPACE_ABOVE);
+        shift_texts(p, first_text, p->n_texts, shift);
+        shift_boxes(p, first_box, shift);
     }
     return y - p->safe.y_px + content_px <= p->safe.height_px;
 }
@@ -616,8 +624,8 @@ static void placer_init(struct placer *p, const struct deck_slide *slide,
     p->markers = markers;
     p->safe = (struct layout_rect){margin_x, margin_y, max_int(1, width - 2 * margin_x),
                                    max_int(1, height - 2 * margin_y)};
-    double sixteen_nine = p->safe.width_px * 9.0 / 16.0;
-    p->unit_px = (p->safe.height_px < sixteen_nine ? p->safe.height_px : sixteen_nine) / 100.0;
+    double width_cap = p->safe.width_px * UNIT_WIDTH_CAP;
+    p->unit_px = (p->safe.height_px < width_cap ? p->safe.height_px : width_cap) / 100.0;
     p->is_portrait = width < height;
     p->title_index = SIZE_MAX;
     p->is_title_slide = slide->n_blocks > 0;

@@ -25,9 +25,9 @@ struct playlist_settings {
 
 struct playlist_item {
     enum playlist_item_kind kind;
-    int line;           // 1-based line in the playlist text
-    const char *path;   // relative to the content root, unquoted; owned by the playlist
-    int slide_number;   // PLAYLIST_ITEM_SLIDE: 1-based N of PATH#N; otherwise 0
+    int line;            // 1-based line in the playlist text
+    const char *path;    // relative to the content root, unquoted; owned by the playlist
+    int slide_number;    // PLAYLIST_ITEM_SLIDE: 1-based N of PATH#N; otherwise 0
     int64_t duration_ms; // per-item duration, or -1 for the default (slide-time; video: its end)
 };
 
