@@ -122,8 +122,9 @@ static void write_record(struct app *app, const struct program_entry *entry,
         record.decoder = clip_get_info(current->clip)->decoder_name;
     }
     if (result != PLAY_RESULT_OK)
-        log_warning("%s:%d: %s skipped: %s", program_playlist_path(app->program), entry->line,
-                    entry->display_path, error ? error : "unknown error");
+        log_warning("%s:%d: %s %s: %s", program_playlist_path(app->program), entry->line,
+                    entry->display_path, result == PLAY_RESULT_SKIPPED ? "skipped" : "cut short",
+                    error ? error : "unknown error");
     if (app->play_log) {
         int written = play_log_write(app->play_log, &record);
         if (written != 0)
@@ -159,7 +160,14 @@ static void mark_shown(struct app *app, int64_t now_ns)
     drop_previous_still(app);
     current->has_shown = true;
     current->shown_ns = now_ns;
-    clock_gettime(CLOCK_REALTIME, &current->shown_wall);
+    // The wall time of now_ns (which may be a little in the past), so ts and
+    // duration_ms of consecutive records add up.
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    int64_t wall_ns = (int64_t)wall.tv_sec * NS_PER_S + wall.tv_nsec;
+    wall_ns -= monotime_now_ns() - now_ns;
+    current->shown_wall.tv_sec = (time_t)(wall_ns / NS_PER_S);
+    current->shown_wall.tv_nsec = (long)(wall_ns % NS_PER_S);
     app->failures_in_a_row = 0;
 }
 
@@ -316,14 +324,19 @@ static void app_handle_schedule(struct app *app, int64_t now_ns)
     }
     if (!is_entry_done(app, now_ns))
         return;
+    // A clip that ended without a single picture was never really shown.
     const char *clip_failure = app->current.clip ? clip_error(app->current.clip) : NULL;
+    enum play_result result = clip_failure ? PLAY_RESULT_ERROR : PLAY_RESULT_OK;
+    if (!app->current.has_shown) {
+        result = PLAY_RESULT_SKIPPED;
+        clip_failure = clip_failure ? clip_failure : "no picture could be decoded";
+    }
     char failure[512] = "";
     if (clip_failure)
         snprintf(failure, sizeof failure, "%s", clip_failure);
     size_t index = app->current.index;
     struct presenter_still *old_still =
-        finish_current(app, clip_failure ? PLAY_RESULT_ERROR : PLAY_RESULT_OK,
-                       clip_failure ? failure : NULL, now_ns);
+        finish_current(app, result, clip_failure ? failure : NULL, now_ns);
     index = next_index(app, index);
     if (app->should_quit) {
         presenter_still_destroy(app->presenter, old_still);

@@ -44,6 +44,17 @@ def make_image(path, size="640x360"):
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}:rate=1", "-frames:v", "1", path)
 
 
+def player_env(**extra):
+    """The environment the player runs in: headless drivers, plus (in the
+    sanitizer build) the preload that keeps SDL's plugins loaded for LSan."""
+    env = dict(os.environ, **HEADLESS_ENV)
+    preload = os.environ.get("SIGNAGE_PLAYER_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = preload
+    env.update(extra)
+    return env
+
+
 class PlayerTest(unittest.TestCase):
     """Gives each test a fresh content folder and helpers to run the player."""
 
@@ -67,9 +78,13 @@ class PlayerTest(unittest.TestCase):
         return path
 
     def run_player(self, *args, env=None, timeout=120):
-        full_env = dict(os.environ, **HEADLESS_ENV, **(env or {}))
-        return subprocess.run([PLAYER, *args], capture_output=True, text=True, env=full_env,
-                              timeout=timeout, cwd=self.dir)
+        return subprocess.run([PLAYER, *args], capture_output=True, text=True,
+                              env=player_env(**(env or {})), timeout=timeout, cwd=self.dir)
+
+    def spawn_player(self, *args, env=None, stderr=subprocess.PIPE):
+        """Starts the player in the background; the caller stops it."""
+        return subprocess.Popen([PLAYER, *args], env=player_env(**(env or {})), stderr=stderr,
+                                text=True, cwd=self.dir)
 
     def play(self, playlist, loops=1, extra=(), env=None, timeout=120):
         """Plays playlist for loops passes; returns (process result, play-log records)."""

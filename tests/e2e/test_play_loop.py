@@ -110,10 +110,7 @@ image picture.png 500ms
 
     def test_nothing_playable_shows_a_card_instead_of_exiting(self):
         playlist = self.write("playlists/bad.playlist", "video clips/missing.mp4\n")
-        process = subprocess.Popen([os.environ["SIGNAGE_PLAYER"], playlist],
-                                   env=dict(os.environ, SDL_VIDEODRIVER="offscreen",
-                                            SDL_AUDIODRIVER="dummy"),
-                                   stderr=subprocess.PIPE, text=True, cwd=self.dir)
+        process = self.spawn_player(playlist)
         time.sleep(1.5)
         self.assertIsNone(process.poll(), "the player must keep running")
         process.send_signal(signal.SIGTERM)
@@ -123,10 +120,7 @@ image picture.png 500ms
 
     def test_sigterm_stops_within_two_seconds(self):
         playlist = self.write("playlists/long.playlist", "slide-time = 1m\ndeck deck/deck.md\n")
-        process = subprocess.Popen([os.environ["SIGNAGE_PLAYER"], playlist],
-                                   env=dict(os.environ, SDL_VIDEODRIVER="offscreen",
-                                            SDL_AUDIODRIVER="dummy"),
-                                   stderr=subprocess.PIPE, text=True, cwd=self.dir)
+        process = self.spawn_player(playlist)
         time.sleep(1.0)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
@@ -141,10 +135,7 @@ class IdleTest(PlayerTest):
     def test_static_slide_costs_no_wakeups(self):
         self.write("content/deck.md", "# 静止的幻灯片\n\n没有动画\n")
         playlist = self.write("playlists/idle.playlist", "slide-time = 1m\ndeck deck.md\n")
-        process = subprocess.Popen([os.environ["SIGNAGE_PLAYER"], playlist],
-                                   env=dict(os.environ, SDL_VIDEODRIVER="offscreen",
-                                            SDL_AUDIODRIVER="dummy"),
-                                   stderr=subprocess.DEVNULL, cwd=self.dir)
+        process = self.spawn_player(playlist, stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.5)  # start-up and the first present are done
             before = self.context_switches(process.pid)
