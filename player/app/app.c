@@ -64,6 +64,8 @@ struct app {
     size_t failures_in_a_row; // entries skipped since something last played
     struct current current;
     struct presenter_still *previous_still; // on screen until the current entry shows
+    struct presenter_still *fading_still;   // the still a running cross-fade starts from
+    int64_t next_fade_ns;                   // fade for the next still shown; 0 = cut
     struct presenter_still *fallback_still;
     int64_t fallback_until_ns;
     int output_width_px, output_height_px;
@@ -140,10 +142,15 @@ static void drop_previous_still(struct app *app)
     app->previous_still = NULL;
 }
 
-static void retire_still(struct app *app, struct presenter_still *still)
+static void retire_still(struct app *app, struct presenter_still *still, int64_t now_ns)
 {
     if (!still)
         return;
+    if (presenter_is_fading(app->presenter, now_ns)) {
+        presenter_still_destroy(app->presenter, app->fading_still);
+        app->fading_still = still;
+        return;
+    }
     if (app->current.has_shown) {
         presenter_still_destroy(app->presenter, still);
         return;
@@ -238,7 +245,7 @@ static bool start_entry(struct app *app, const struct program_entry *entry, int6
         snprintf(error, error_size, "cannot upload the picture: %s", SDL_GetError());
         return false;
     }
-    presenter_show_still(app->presenter, current->still);
+    presenter_show_still(app->presenter, current->still, app->next_fade_ns, now_ns);
     current->end_ns = now_ns + entry->duration_ms * NS_PER_MS;
     mark_shown(app, now_ns);
     return true;
@@ -258,7 +265,7 @@ static void show_fallback(struct app *app, int64_t now_ns)
         }
     }
     if (app->fallback_still) {
-        presenter_show_still(app->presenter, app->fallback_still);
+        presenter_show_still(app->presenter, app->fallback_still, 0, now_ns);
         drop_previous_still(app);
     }
     log_error("nothing in %s can be played; retrying in %lld s",
@@ -282,6 +289,9 @@ static void advance_to(struct app *app, size_t index, int64_t now_ns,
                        struct presenter_still *old_still)
 {
     size_t n_entries = program_n_entries(app->program);
+    // Consecutive stills cross-fade; a video cuts in and out (its first and
+    // last frames are already where the eye expects them).
+    app->next_fade_ns = old_still ? program_settings(app->program)->transition_ms * NS_PER_MS : 0;
     while (!app->should_quit) {
         const struct program_entry *entry = program_entry_at(app->program, index);
         app->current.is_active = true;
@@ -298,7 +308,8 @@ static void advance_to(struct app *app, size_t index, int64_t now_ns,
         }
         index = next_index(app, index);
     }
-    retire_still(app, old_still);
+    app->next_fade_ns = 0;
+    retire_still(app, old_still, now_ns);
 }
 
 static bool is_entry_done(struct app *app, int64_t now_ns)
@@ -355,7 +366,11 @@ static void app_handle_render(struct app *app, int64_t now_ns)
             presenter_show_picture(app->presenter, &picture) == 0)
             mark_shown(app, now_ns);
     }
-    presenter_present(app->presenter);
+    presenter_present(app->presenter, now_ns);
+    if (app->fading_still && !presenter_is_fading(app->presenter, now_ns)) {
+        presenter_still_destroy(app->presenter, app->fading_still);
+        app->fading_still = NULL;
+    }
 }
 
 static void relayout_current(struct app *app)
@@ -371,7 +386,7 @@ static void relayout_current(struct app *app)
     SDL_FreeSurface(surface);
     if (!still)
         return;
-    presenter_show_still(app->presenter, still);
+    presenter_show_still(app->presenter, still, 0, monotime_now_ns());
     presenter_still_destroy(app->presenter, current->still);
     current->still = still;
 }
@@ -423,7 +438,7 @@ static void app_handle_events(struct app *app)
     }
 }
 
-static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
+static int64_t entry_deadline_ns(const struct app *app, int64_t now_ns)
 {
     if (app->fallback_until_ns)
         return app->fallback_until_ns;
@@ -433,6 +448,13 @@ static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
     if (current->clip)
         return clip_next_deadline_ns(current->clip, now_ns);
     return current->end_ns;
+}
+
+static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
+{
+    int64_t entry_ns = entry_deadline_ns(app, now_ns);
+    int64_t screen_ns = presenter_next_deadline_ns(app->presenter, now_ns);
+    return entry_ns < screen_ns ? entry_ns : screen_ns;
 }
 
 static void app_wait_until(struct app *app, int64_t deadline_ns)
@@ -469,6 +491,7 @@ static void app_destroy(struct app *app)
         presenter_still_destroy(app->presenter, finish_current(app, PLAY_RESULT_OK, NULL, now_ns));
     }
     drop_previous_still(app);
+    presenter_still_destroy(app->presenter, app->fading_still);
     presenter_still_destroy(app->presenter, app->fallback_still);
     frame_picture_destroy(app->converter);
     audio_out_close(app->audio);

@@ -6,7 +6,12 @@
 
 #include <SDL_syswm.h>
 
+#include "base/monotime.h"
 #include "base/xalloc.h"
+
+// Frame pacing of a fade when the renderer has no vsync to pace it (the
+// software renderer, offscreen): one step per 60 Hz refresh.
+#define FADE_FRAME_NS (NS_PER_S / 60)
 
 struct presenter_still {
     SDL_Texture *texture;
@@ -23,6 +28,9 @@ struct presenter {
     SDL_Renderer *renderer;
     enum presenter_content content;
     struct presenter_still *still; // borrowed, when content is STILL
+    // A running cross-fade from fade_from (borrowed) to still.
+    struct presenter_still *fade_from;
+    int64_t fade_start_ns, fade_ns;
     // Reused across frames; recreated only when size or format changes.
     SDL_Texture *video_texture;
     int video_width_px, video_height_px;
@@ -134,15 +142,58 @@ void presenter_still_destroy(struct presenter *presenter, struct presenter_still
         presenter->still = NULL;
         presenter->content = PRESENTER_CONTENT_NONE;
     }
+    if (presenter->fade_from == still)
+        presenter->fade_from = NULL;
     SDL_DestroyTexture(still->texture);
     free(still);
 }
 
-void presenter_show_still(struct presenter *presenter, struct presenter_still *still)
+void presenter_show_still(struct presenter *presenter, struct presenter_still *still,
+                          int64_t fade_ns, int64_t now_ns)
 {
+    bool can_fade = fade_ns > 0 && presenter->content == PRESENTER_CONTENT_STILL &&
+                    presenter->still && presenter->still != still;
+    presenter->fade_from = can_fade ? presenter->still : NULL;
+    presenter->fade_start_ns = now_ns;
+    presenter->fade_ns = can_fade ? fade_ns : 0;
     presenter->still = still;
     presenter->content = PRESENTER_CONTENT_STILL;
     presenter->is_dirty = true;
+}
+
+bool presenter_is_fading(const struct presenter *presenter, int64_t now_ns)
+{
+    return presenter->fade_from && presenter->content == PRESENTER_CONTENT_STILL &&
+           now_ns < presenter->fade_start_ns + presenter->fade_ns;
+}
+
+int64_t presenter_next_deadline_ns(const struct presenter *presenter, int64_t now_ns)
+{
+    if (presenter->fade_from && presenter->content == PRESENTER_CONTENT_STILL)
+        return now_ns >= presenter->fade_start_ns + presenter->fade_ns ? now_ns
+                                                                       : now_ns + FADE_FRAME_NS;
+    return INT64_MAX;
+}
+
+// Draws the still, blended over the one it fades from while a fade runs.
+// Ends the fade (and draws the still alone) once its time is up.
+static void draw_still(struct presenter *presenter, int64_t now_ns)
+{
+    SDL_Texture *texture = presenter->still->texture;
+    if (!presenter_is_fading(presenter, now_ns)) {
+        presenter->fade_from = NULL;
+        SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_NONE);
+        SDL_SetTextureAlphaMod(texture, 255);
+        SDL_RenderCopy(presenter->renderer, texture, NULL, NULL);
+        return;
+    }
+    int64_t elapsed_ns = now_ns - presenter->fade_start_ns;
+    Uint8 alpha = (Uint8)(elapsed_ns * 255 / presenter->fade_ns);
+    SDL_SetTextureBlendMode(presenter->fade_from->texture, SDL_BLENDMODE_NONE);
+    SDL_RenderCopy(presenter->renderer, presenter->fade_from->texture, NULL, NULL);
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureAlphaMod(texture, alpha);
+    SDL_RenderCopy(presenter->renderer, texture, NULL, NULL);
 }
 
 static Uint32 sdl_format_of(enum picture_format format)
@@ -228,19 +279,45 @@ void presenter_invalidate(struct presenter *presenter)
     presenter->is_dirty = true;
 }
 
-bool presenter_present(struct presenter *presenter)
+static void compose(struct presenter *presenter, int64_t now_ns)
 {
-    if (!presenter->is_dirty || presenter->content == PRESENTER_CONTENT_NONE)
-        return false;
     SDL_SetRenderDrawColor(presenter->renderer, 0, 0, 0, 255);
     SDL_RenderClear(presenter->renderer);
     if (presenter->content == PRESENTER_CONTENT_STILL)
-        SDL_RenderCopy(presenter->renderer, presenter->still->texture, NULL, NULL);
-    else
+        draw_still(presenter, now_ns);
+    else if (presenter->content == PRESENTER_CONTENT_VIDEO)
         SDL_RenderCopy(presenter->renderer, presenter->video_texture, NULL, &presenter->video_rect);
+}
+
+bool presenter_present(struct presenter *presenter, int64_t now_ns)
+{
+    bool has_fade = presenter->fade_from && presenter->content == PRESENTER_CONTENT_STILL;
+    if ((!presenter->is_dirty && !has_fade) || presenter->content == PRESENTER_CONTENT_NONE)
+        return false;
+    compose(presenter, now_ns);
     SDL_RenderPresent(presenter->renderer);
     presenter->is_dirty = false;
     return true;
+}
+
+SDL_Surface *presenter_capture(struct presenter *presenter, int64_t now_ns)
+{
+    int width, height;
+    presenter_get_output_size(presenter, &width, &height);
+    SDL_Surface *surface =
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!surface)
+        return NULL;
+    compose(presenter, now_ns);
+    // Read before presenting: after SDL_RenderPresent the back buffer is undefined.
+    if (SDL_RenderReadPixels(presenter->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, surface->pixels,
+                             surface->pitch) != 0) {
+        SDL_FreeSurface(surface);
+        return NULL;
+    }
+    SDL_RenderPresent(presenter->renderer);
+    presenter->is_dirty = false;
+    return surface;
 }
 
 const char *presenter_describe(const struct presenter *presenter)

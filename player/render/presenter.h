@@ -53,8 +53,20 @@ struct presenter_still *presenter_still_create(struct presenter *presenter, SDL_
 // picture until the next present. NULL is a no-op.
 void presenter_still_destroy(struct presenter *presenter, struct presenter_still *still);
 
-// Puts still on screen at the next present (borrowed: keep it alive while shown).
-void presenter_show_still(struct presenter *presenter, struct presenter_still *still);
+// Puts still on screen at the next present (borrowed: keep it alive while
+// shown). With fade_ns > 0 and a still on screen now, cross-fades from that
+// one over fade_ns from now_ns: blended by the renderer from the two
+// textures, nothing redrawn on the CPU. The old still must stay alive until
+// presenter_is_fading() is false (or be destroyed, which ends the fade).
+void presenter_show_still(struct presenter *presenter, struct presenter_still *still,
+                          int64_t fade_ns, int64_t now_ns);
+
+// True while a cross-fade started by presenter_show_still() runs at now_ns.
+bool presenter_is_fading(const struct presenter *presenter, int64_t now_ns);
+
+// When the screen next needs presenting by itself: the next frame of a
+// running fade, or INT64_MAX when nothing changes until told.
+int64_t presenter_next_deadline_ns(const struct presenter *presenter, int64_t now_ns);
 
 // Uploads picture into the video texture (no CPU colour conversion for YUV)
 // and puts it on screen at the next present, letterboxed with its aspect
@@ -64,10 +76,14 @@ int presenter_show_picture(struct presenter *presenter, const struct picture *pi
 // Marks the screen for redrawing (window exposed or resized).
 void presenter_invalidate(struct presenter *presenter);
 
-// Draws and presents when something changed since the last present. Returns
-// true when it presented. Reads the composed frame back first when a capture
-// was requested.
-bool presenter_present(struct presenter *presenter);
+// Draws and presents when something changed since the last present (or a
+// fade is running at now_ns). Returns true when it presented.
+bool presenter_present(struct presenter *presenter, int64_t now_ns);
+
+// Draws what is on screen at now_ns, copies it into a new ARGB8888 surface
+// (caller frees) and presents it. NULL with SDL_GetError() set on failure.
+// For screenshots and tests: what the viewer sees, not a re-render.
+SDL_Surface *presenter_capture(struct presenter *presenter, int64_t now_ns);
 
 // The driver and renderer in use, e.g. "offscreen/software", for logs.
 const char *presenter_describe(const struct presenter *presenter);

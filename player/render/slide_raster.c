@@ -7,17 +7,24 @@
 
 #include "base/log.h"
 
-static const SDL_Color color_background = {0x0F, 0x1E, 0x36, 0xFF};
-static const SDL_Color color_title = {0xFF, 0xFF, 0xFF, 0xFF};
-static const SDL_Color color_body = {0xE8, 0xED, 0xF5, 0xFF};
-static const SDL_Color color_accent = {0xFF, 0xC8, 0x57, 0xFF};
-static const SDL_Color color_card = {0x1C, 0x33, 0x57, 0xFF};
-static const SDL_Color color_label = {0xCF, 0xD8, 0xE6, 0xFF};
-static const SDL_Color color_code_panel = {0x08, 0x12, 0x24, 0xFF};
+static const struct slide_palette palette = {
+    .background = {0x0F, 0x1E, 0x36, 0xFF},
+    .title = {0xFF, 0xFF, 0xFF, 0xFF},
+    .body = {0xE8, 0xED, 0xF5, 0xFF},
+    .accent = {0xFF, 0xC8, 0x57, 0xFF},
+    .card = {0x1C, 0x33, 0x57, 0xFF},
+    .label = {0xCF, 0xD8, 0xE6, 0xFF},
+    .code_panel = {0x08, 0x12, 0x24, 0xFF},
+};
+
+const struct slide_palette *slide_raster_palette(void)
+{
+    return &palette;
+}
 
 SDL_Color slide_raster_background(void)
 {
-    return color_background;
+    return palette.background;
 }
 
 static SDL_Color text_color(enum text_role role)
@@ -25,17 +32,17 @@ static SDL_Color text_color(enum text_role role)
     switch (role) {
     case TEXT_ROLE_TITLE:
     case TEXT_ROLE_HEADING:
-        return color_title;
+        return palette.title;
     case TEXT_ROLE_CALLOUT_FIGURE:
-        return color_accent;
+        return palette.accent;
     case TEXT_ROLE_CALLOUT_LABEL:
-        return color_label;
+        return palette.label;
     case TEXT_ROLE_BODY:
     case TEXT_ROLE_CODE:
     case TEXT_ROLE_COUNT:
         break;
     }
-    return color_body;
+    return palette.body;
 }
 
 static void fill(SDL_Surface *surface, const struct layout_rect *rect, SDL_Color color)
@@ -66,10 +73,10 @@ static void draw_boxes(SDL_Surface *surface, const struct deck_slide *slide,
         const struct layout_box *box = &layout->boxes[i];
         switch (box->kind) {
         case LAYOUT_BOX_CALLOUT:
-            fill(surface, &box->rect, color_card);
+            fill(surface, &box->rect, palette.card);
             break;
         case LAYOUT_BOX_CODE:
-            fill(surface, &box->rect, color_code_panel);
+            fill(surface, &box->rect, palette.code_panel);
             break;
         case LAYOUT_BOX_IMAGE: {
             const char *path = slide->blocks[box->block_index].path;
@@ -103,7 +110,7 @@ static void draw_title_rule(SDL_Surface *surface, const struct slide_layout *lay
     struct layout_rect rule = {layout->safe_area.x_px,
                                last_title->rect.y_px + last_title->rect.height_px + thickness,
                                layout->safe_area.width_px / 12, thickness};
-    fill(surface, &rule, color_accent);
+    fill(surface, &rule, palette.accent);
 }
 
 SDL_Surface *slide_raster_draw(struct fonts *fonts, const struct deck_slide *slide,
@@ -114,9 +121,9 @@ SDL_Surface *slide_raster_draw(struct fonts *fonts, const struct deck_slide *sli
         SDL_CreateRGBSurfaceWithFormat(0, width_px, height_px, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surface)
         return NULL;
-    SDL_FillRect(
-        surface, NULL,
-        SDL_MapRGB(surface->format, color_background.r, color_background.g, color_background.b));
+    SDL_FillRect(surface, NULL,
+                 SDL_MapRGB(surface->format, palette.background.r, palette.background.g,
+                            palette.background.b));
     draw_boxes(surface, slide, layout, images);
     draw_title_rule(surface, layout);
     for (size_t i = 0; i < layout->n_texts; i++) {

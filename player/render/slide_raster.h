@@ -26,6 +26,16 @@ SDL_Surface *slide_raster_draw(struct fonts *fonts, const struct deck_slide *sli
                                const struct slide_layout *layout, int width_px, int height_px,
                                const struct slide_raster_images *images);
 
+// The deck's colours. Every text colour has at least 4.5:1 contrast (WCAG AA)
+// against what it is drawn on: title and body on background, figure and label
+// on card, code text on code_panel.
+struct slide_palette {
+    SDL_Color background, title, body, accent, card, label, code_panel;
+};
+
+// Borrowed, static.
+const struct slide_palette *slide_raster_palette(void);
+
 // Same palette for full-screen cards drawn outside decks (fallback card).
 SDL_Color slide_raster_background(void);
 

@@ -29,10 +29,18 @@ struct playlist {
 enum setting {
     SETTING_SLIDE_TIME,
     SETTING_AUDIO,
+    SETTING_TRANSITION,
+    SETTING_SAFE_MARGIN,
     SETTING_COUNT,
 };
 
-static const char *const setting_names[SETTING_COUNT] = {"slide-time", "audio"};
+static const char *const setting_names[SETTING_COUNT] = {"slide-time", "audio", "transition",
+                                                         "safe-margin"};
+// Shown when a setting has no value, and in unknown-setting messages.
+static const char *const setting_examples[SETTING_COUNT] = {
+    "slide-time = 8s", "audio = on", "transition = fade 400ms", "safe-margin = 5%"};
+#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin"
+#define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
 
@@ -280,25 +288,100 @@ static bool setting_match(const struct parser *parser, size_t offset, size_t *ke
     return true;
 }
 
-static void setting_apply(struct parser *parser, enum setting setting, const struct token *value)
+static void apply_audio(struct parser *parser, const struct token *value)
 {
-    struct playlist_settings *settings = &parser->playlist->settings;
-    const char *at = value->text;
+    struct snippet shown;
+    if (token_equals(value, "on") || token_equals(value, "off"))
+        parser->playlist->settings.is_audio_on = token_equals(value, "on");
+    else
+        report(parser, value->text, "audio must be on or off, not '%s'",
+               snippet(&shown, value->text, value->length));
+}
+
+static int64_t parse_duration_value(struct parser *parser, const char *name,
+                                    const struct token *value)
+{
     struct snippet shown;
     const char *why;
-    if (setting == SETTING_AUDIO) {
-        if (token_equals(value, "on") || token_equals(value, "off"))
-            settings->is_audio_on = token_equals(value, "on");
-        else
-            report(parser, at, "audio must be on or off, not '%s'",
-                   snippet(&shown, value->text, value->length));
-        return;
-    }
     int64_t ms = duration_parse_ms(value->text, value->length, &why);
     if (ms < 0)
-        report(parser, at, "slide-time '%s': %s", snippet(&shown, value->text, value->length), why);
-    else
-        settings->slide_time_ms = ms;
+        report(parser, value->text, "%s '%s': %s", name,
+               snippet(&shown, value->text, value->length), why);
+    return ms;
+}
+
+// transition = none | fade [DURATION]
+static void apply_transition(struct parser *parser, const struct token *values, size_t n_values)
+{
+    struct playlist_settings *settings = &parser->playlist->settings;
+    struct snippet shown;
+    if (n_values == 1 && token_equals(&values[0], "none")) {
+        settings->transition_ms = 0;
+        return;
+    }
+    if (!token_equals(&values[0], "fade")) {
+        report(parser, values[0].text, "transition must be 'none' or 'fade', not '%s'",
+               snippet(&shown, values[0].text, values[0].length));
+        return;
+    }
+    if (n_values == 1) {
+        settings->transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
+        return;
+    }
+    int64_t ms = parse_duration_value(parser, "transition", &values[1]);
+    if (ms > PLAYLIST_TRANSITION_MAX_MS)
+        report(parser, values[1].text, "a fade of more than %d s would hide the slides",
+               (int)(PLAYLIST_TRANSITION_MAX_MS / 1000));
+    else if (ms > 0)
+        settings->transition_ms = ms;
+}
+
+// safe-margin = N% with N a whole number from 0 to PLAYLIST_SAFE_MARGIN_MAX_PERCENT.
+static void apply_safe_margin(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    int percent = 0;
+    size_t i = 0;
+    while (i < value->length && value->text[i] >= '0' && value->text[i] <= '9' && percent <= 100)
+        percent = percent * 10 + (value->text[i++] - '0');
+    if (i == 0 || i + 1 != value->length || value->text[i] != '%' ||
+        percent > PLAYLIST_SAFE_MARGIN_MAX_PERCENT) {
+        report(parser, value->text,
+               "safe-margin must be a percentage from 0%% to %d%%, e.g. 5%%, not '%s'",
+               PLAYLIST_SAFE_MARGIN_MAX_PERCENT, snippet(&shown, value->text, value->length));
+        return;
+    }
+    parser->playlist->settings.safe_margin_percent = percent;
+}
+
+static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
+                          size_t n_values)
+{
+    struct snippet shown;
+    if (setting != SETTING_TRANSITION && n_values > 1) {
+        report(parser, values[1].text, "unexpected '%s' after the value of %s",
+               snippet(&shown, values[1].text, values[1].length), setting_names[setting]);
+        return;
+    }
+    switch (setting) {
+    case SETTING_AUDIO:
+        apply_audio(parser, &values[0]);
+        break;
+    case SETTING_TRANSITION:
+        apply_transition(parser, values, n_values);
+        break;
+    case SETTING_SAFE_MARGIN:
+        apply_safe_margin(parser, &values[0]);
+        break;
+    case SETTING_SLIDE_TIME: {
+        int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
+        if (ms > 0)
+            parser->playlist->settings.slide_time_ms = ms;
+        break;
+    }
+    case SETTING_COUNT:
+        break;
+    }
 }
 
 static void parse_setting(struct parser *parser, size_t key_start, size_t key_end,
@@ -311,7 +394,7 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t key_en
     if (setting == SETTING_COUNT) {
         char hint[48];
         suggest(hint, sizeof hint, key, key_length, setting_names, SETTING_COUNT);
-        report(parser, key, "unknown setting '%s' (known: slide-time, audio)%s",
+        report(parser, key, "unknown setting '%s' (known: " SETTING_KNOWN_LIST ")%s",
                snippet(&shown, key, key_length), hint);
         return;
     }
@@ -332,13 +415,15 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t key_en
     if (!line_tokenize(parser, value_start, tokens, &n_tokens))
         return;
     if (n_tokens == 0)
-        report(parser, NULL, "%s needs a value, e.g. %s", name,
-               setting == SETTING_AUDIO ? "audio = on" : "slide-time = 8s");
-    else if (n_tokens > 1)
-        report(parser, tokens[1].text, "unexpected '%s' after the value of %s",
-               snippet(&shown, tokens[1].text, tokens[1].length), name);
+        report(parser, NULL, "%s needs a value, e.g. %s", name, setting_examples[setting]);
+    else if (n_tokens > SETTING_VALUE_TOKENS_MAX)
+        report(parser, tokens[SETTING_VALUE_TOKENS_MAX].text,
+               "unexpected '%s' after the value of %s",
+               snippet(&shown, tokens[SETTING_VALUE_TOKENS_MAX].text,
+                       tokens[SETTING_VALUE_TOKENS_MAX].length),
+               name);
     else
-        setting_apply(parser, (enum setting)setting, &tokens[0]);
+        setting_apply(parser, (enum setting)setting, tokens, n_tokens);
 }
 
 // ---- Items ------------------------------------------------------------------
@@ -526,6 +611,8 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
     struct parser parser = {.playlist = playlist, .report = report};
     const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
     playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
+    playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
+    playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;

@@ -9,7 +9,11 @@
 
 #include "show/parse_report.h"
 
-#define PLAYLIST_DEFAULT_SLIDE_TIME_MS 10000 // long enough to read a slide
+#define PLAYLIST_DEFAULT_SLIDE_TIME_MS       10000 // long enough to read a slide
+#define PLAYLIST_DEFAULT_TRANSITION_MS       400   // a calm cross-fade, over before the eye settles
+#define PLAYLIST_TRANSITION_MAX_MS           5000  // longer fades leave slides half-visible
+#define PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT 5     // TV overscan eats up to ~5% a side
+#define PLAYLIST_SAFE_MARGIN_MAX_PERCENT     20
 
 enum playlist_item_kind {
     PLAYLIST_ITEM_DECK,  // every slide of a Markdown deck
@@ -19,8 +23,10 @@ enum playlist_item_kind {
 };
 
 struct playlist_settings {
-    int64_t slide_time_ms; // default time for slides and images
-    bool is_audio_on;      // audio = on|off; default off (a quiet hallway)
+    int64_t slide_time_ms;   // default time for slides and images
+    bool is_audio_on;        // audio = on|off; default off (a quiet hallway)
+    int64_t transition_ms;   // transition = fade [DURATION] | none; 0 = cut
+    int safe_margin_percent; // safe-margin = N%: kept free on each side for overscan
 };
 
 struct playlist_item {

@@ -197,6 +197,68 @@ static void test_valid_playlists(void **state)
     assert_int_equal(n_failed, 0);
 }
 
+// ---- Display settings -------------------------------------------------------------
+
+struct display_case {
+    const char *settings;    // lines before "deck a.md"
+    int64_t transition_ms;   // expected, or -1 when the playlist must be refused
+    int safe_margin_percent; // expected when accepted
+    const char *error;       // part of the message when refused
+};
+
+static const struct display_case display_cases[] = {
+    {"", PLAYLIST_DEFAULT_TRANSITION_MS, PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT, NULL},
+    {"transition = none\n", 0, 5, NULL},
+    {"transition = fade\n", PLAYLIST_DEFAULT_TRANSITION_MS, 5, NULL},
+    {"transition = fade 1200ms\nsafe-margin = 0%\n", 1200, 0, NULL},
+    {"safe-margin = 12%\n", PLAYLIST_DEFAULT_TRANSITION_MS, 12, NULL},
+    {"transition = dissolve\n", -1, 0, "transition must be 'none' or 'fade', not 'dissolve'"},
+    {"transition = fade 10s\n", -1, 0, "a fade of more than 5 s would hide the slides"},
+    {"transition = fade 400\n", -1, 0, "transition '400': add a unit"},
+    {"transition = none 400ms\n", -1, 0, "transition must be 'none' or 'fade'"},
+    {"transition = fade 1s extra\n", -1, 0, "unexpected 'extra' after the value of transition"},
+    {"safe-margin = 5\n", -1, 0, "safe-margin must be a percentage from 0% to 20%"},
+    {"safe-margin = 25%\n", -1, 0, "safe-margin must be a percentage from 0% to 20%"},
+    {"safe-margin = 5% 6%\n", -1, 0, "unexpected '6%' after the value of safe-margin"},
+    {"audio = on off\n", -1, 0, "unexpected 'off' after the value of audio"},
+};
+
+static void test_display_settings(void **state)
+{
+    (void)state;
+    int n_failed = 0;
+    for (size_t i = 0; i < sizeof display_cases / sizeof display_cases[0]; i++) {
+        const struct display_case *c = &display_cases[i];
+        char text[256];
+        snprintf(text, sizeof text, "%sdeck a.md\n", c->settings);
+        struct parse_report report;
+        struct playlist *playlist = playlist_parse(text, strlen(text), &report);
+        if (c->transition_ms < 0) {
+            if (playlist || report.n_errors != 1 || !strstr(report.errors[0].message, c->error)) {
+                print_error("'%s': expected one error containing '%s', got:\n", c->settings,
+                            c->error);
+                print_report(&report);
+                n_failed++;
+            }
+        } else if (!playlist) {
+            print_error("'%s': expected a playlist, got:\n", c->settings);
+            print_report(&report);
+            n_failed++;
+        } else {
+            const struct playlist_settings *settings = playlist_settings(playlist);
+            if (settings->transition_ms != c->transition_ms ||
+                settings->safe_margin_percent != c->safe_margin_percent) {
+                print_error("'%s': expected transition %lld ms margin %d%%, got %lld ms %d%%\n",
+                            c->settings, (long long)c->transition_ms, c->safe_margin_percent,
+                            (long long)settings->transition_ms, settings->safe_margin_percent);
+                n_failed++;
+            }
+        }
+        playlist_destroy(playlist);
+    }
+    assert_int_equal(n_failed, 0);
+}
+
 // ---- Mistakes -------------------------------------------------------------------
 
 struct expected_error {
@@ -222,13 +284,14 @@ static const struct error_case error_cases[] = {
      NULL,
      1,
      {{1, 1,
-       "unknown setting 'slide_time' (known: slide-time, audio); did you mean 'slide-time'?"}}},
+       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin); "
+       "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "volume = 3\ndeck a.md\n",
      0,
      "did you mean",
      1,
-     {{1, 1, "unknown setting 'volume' (known: slide-time, audio)"}}},
+     {{1, 1, "unknown setting 'volume' (known: slide-time, audio, transition, safe-margin)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
@@ -536,6 +599,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_playlists),
+        cmocka_unit_test(test_display_settings),
         cmocka_unit_test(test_mistakes_are_reported),
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
