@@ -191,6 +191,11 @@ static struct presenter_still *finish_current(struct app *app, enum play_result 
     return old_still;
 }
 
+static double safe_margin(const struct app *app)
+{
+    return program_settings(app->program)->safe_margin_percent / 100.0;
+}
+
 static SDL_Surface *draw_entry_surface(struct app *app, const struct program_entry *entry,
                                        char *error, size_t error_size)
 {
@@ -198,7 +203,7 @@ static SDL_Surface *draw_entry_surface(struct app *app, const struct program_ent
         const struct deck_slide *slide = deck_slide_at(entry->deck, entry->slide_index);
         SDL_Surface *surface =
             slide_view_draw(app->fonts, slide, program_content_root(app->program), entry->deck_dir,
-                            app->output_width_px, app->output_height_px);
+                            app->output_width_px, app->output_height_px, safe_margin(app));
         if (!surface)
             snprintf(error, error_size, "cannot draw the slide: %s", SDL_GetError());
         return surface;
@@ -257,8 +262,9 @@ static void show_fallback(struct app *app, int64_t now_ns)
         char text[512];
         snprintf(text, sizeof text, "Nothing in %s can be played right now. See the log.",
                  program_playlist_path(app->program));
-        SDL_Surface *surface = slide_view_draw_card(app->fonts, "暂无可播放的内容", text,
-                                                    app->output_width_px, app->output_height_px);
+        SDL_Surface *surface =
+            slide_view_draw_card(app->fonts, "暂无可播放的内容", text, app->output_width_px,
+                                 app->output_height_px, safe_margin(app));
         if (surface) {
             app->fallback_still = presenter_still_create(app->presenter, surface);
             SDL_FreeSurface(surface);

@@ -1,7 +1,8 @@
 // check: --check. Everything the loop would trip over, found before it
 // plays: the playlist, every file it names (inside the content root), every
-// clip and image decodes, every deck parses, every slide fits the screen and
-// every character has a font that can draw it. No window is opened.
+// clip and image decodes, every deck parses, every slide fits each screen
+// size below and every character has a font that can draw it. No window is
+// opened.
 #include "app/app.h"
 
 #include <limits.h>
@@ -18,8 +19,16 @@
 #include "media/media_probe.h"
 #include "render/font.h"
 
-#define CHECK_WIDTH_PX  1920 // the screen size --check lays slides out for
-#define CHECK_HEIGHT_PX 1080
+// Every slide must fit each screen a deck may be shown on: HD and Full HD
+// landscape panels, 4K, and a Full HD panel hung in portrait for a corridor.
+static const struct check_screen {
+    int width_px, height_px;
+} CHECK_SCREENS[] = {
+    {1280, 720},
+    {1920, 1080},
+    {3840, 2160},
+    {1080, 1920},
+};
 
 struct checker {
     const struct program *program;
@@ -74,6 +83,37 @@ static void check_glyphs(struct checker *checker, const char *file, const struct
     }
 }
 
+static void check_image(struct checker *checker, const struct program_entry *entry,
+                        const char *file, const struct slide_block *block)
+{
+    char resolved[PATH_MAX], error[512];
+    int result = content_path_resolve(program_content_root(checker->program), entry->deck_dir,
+                                      block->path, resolved, sizeof resolved);
+    if (result != 0)
+        diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path,
+                        content_path_strerror(result));
+    else if (!media_probe_video(resolved, error, sizeof error))
+        diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path, error);
+}
+
+// Reports the slide once for each screen size it overflows.
+static void check_fit(struct checker *checker, const struct program_entry *entry, const char *file,
+                      const struct deck_slide *slide)
+{
+    for (size_t i = 0; i < sizeof CHECK_SCREENS / sizeof CHECK_SCREENS[0]; i++) {
+        const struct check_screen *screen = &CHECK_SCREENS[i];
+        struct slide_layout *layout =
+            slide_view_layout(checker->fonts, slide, screen->width_px, screen->height_px,
+                              program_settings(checker->program)->safe_margin_percent / 100.0);
+        if (layout->is_overflowing)
+            diagnostics_add(checker->diagnostics, file, slide->line,
+                            "slide %zu does not fit a %dx%d screen even with the smallest "
+                            "text: split it or shorten it",
+                            entry->slide_index + 1, screen->width_px, screen->height_px);
+        layout_destroy(layout);
+    }
+}
+
 static void check_slide(struct checker *checker, const struct program_entry *entry,
                         const char *file)
 {
@@ -81,25 +121,10 @@ static void check_slide(struct checker *checker, const struct program_entry *ent
     for (size_t i = 0; i < slide->n_blocks; i++) {
         const struct slide_block *block = &slide->blocks[i];
         check_glyphs(checker, file, block);
-        if (block->kind != SLIDE_BLOCK_IMAGE || slide->video_path)
-            continue;
-        char resolved[PATH_MAX], error[512];
-        int result = content_path_resolve(program_content_root(checker->program), entry->deck_dir,
-                                          block->path, resolved, sizeof resolved);
-        if (result != 0)
-            diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path,
-                            content_path_strerror(result));
-        else if (!media_probe_video(resolved, error, sizeof error))
-            diagnostics_add(checker->diagnostics, file, block->line, "%s: %s", block->path, error);
+        if (block->kind == SLIDE_BLOCK_IMAGE && !slide->video_path)
+            check_image(checker, entry, file, block);
     }
-    struct slide_layout *layout =
-        slide_view_layout(checker->fonts, slide, CHECK_WIDTH_PX, CHECK_HEIGHT_PX);
-    if (layout->is_overflowing)
-        diagnostics_add(checker->diagnostics, file, slide->line,
-                        "slide %zu does not fit a %dx%d screen even with the smallest text: "
-                        "split it or shorten it",
-                        entry->slide_index + 1, CHECK_WIDTH_PX, CHECK_HEIGHT_PX);
-    layout_destroy(layout);
+    check_fit(checker, entry, file, slide);
 }
 
 static void check_entries(struct checker *checker)

@@ -98,7 +98,8 @@ static int render_all(const struct app_options *options, struct fonts *fonts,
     int result = 0;
     for (size_t i = 0; i < n_slides && result == 0; i++) {
         slides[i] = slide_view_draw(fonts, deck_slide_at(deck, i), content_root, deck_dir,
-                                    options->render_width_px, options->render_height_px);
+                                    options->render_width_px, options->render_height_px,
+                                    LAYOUT_DEFAULT_SAFE_MARGIN);
         char name[32];
         snprintf(name, sizeof name, "slide-%02zu.png", i + 1);
         result = slides[i] ? write_png(options->render_out_dir, name, slides[i]) : -1;

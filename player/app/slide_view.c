@@ -41,19 +41,18 @@ static SDL_Surface *load_image(void *context, const char *path)
 }
 
 struct slide_layout *slide_view_layout(struct fonts *fonts, const struct deck_slide *slide,
-                                       int width_px, int height_px)
+                                       int width_px, int height_px, double safe_margin)
 {
-    struct layout_params params = {width_px, height_px, LAYOUT_DEFAULT_SAFE_MARGIN,
-                                   LAYOUT_DEFAULT_MIN_SCALE};
+    struct layout_params params = {width_px, height_px, safe_margin, LAYOUT_DEFAULT_MIN_SCALE};
     struct text_metrics metrics = fonts_text_metrics(fonts);
     return layout_slide(slide, &params, &metrics);
 }
 
 SDL_Surface *slide_view_draw(struct fonts *fonts, const struct deck_slide *slide,
                              const char *content_root, const char *deck_dir, int width_px,
-                             int height_px)
+                             int height_px, double safe_margin)
 {
-    struct slide_layout *layout = slide_view_layout(fonts, slide, width_px, height_px);
+    struct slide_layout *layout = slide_view_layout(fonts, slide, width_px, height_px, safe_margin);
     struct image_folder folder = {content_root, deck_dir};
     struct slide_raster_images images = {load_image, &folder};
     SDL_Surface *surface = slide_raster_draw(fonts, slide, layout, width_px, height_px, &images);
@@ -62,14 +61,15 @@ SDL_Surface *slide_view_draw(struct fonts *fonts, const struct deck_slide *slide
 }
 
 SDL_Surface *slide_view_draw_card(struct fonts *fonts, const char *heading, const char *text,
-                                  int width_px, int height_px)
+                                  int width_px, int height_px, double safe_margin)
 {
     struct slide_block blocks[2] = {
         {.kind = SLIDE_BLOCK_HEADING, .line = 1, .level = 1, .text = heading},
         {.kind = SLIDE_BLOCK_PARAGRAPH, .line = 2, .text = text},
     };
     struct deck_slide slide = {.line = 1, .n_blocks = 2, .blocks = blocks};
-    struct slide_layout *layout = slide_view_layout(fonts, &slide, width_px, height_px);
+    struct slide_layout *layout =
+        slide_view_layout(fonts, &slide, width_px, height_px, safe_margin);
     SDL_Surface *surface = slide_raster_draw(fonts, &slide, layout, width_px, height_px, NULL);
     layout_destroy(layout);
     return surface;
