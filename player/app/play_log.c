@@ -107,7 +107,8 @@ int play_log_format(const struct play_record *record, char *buffer, size_t buffe
     put(&writer, ",\"line\":%d", record->line);
     put_string(&writer, "kind", record->kind);
     put_string(&writer, "path", record->path);
-    put(&writer, ",\"duration_ms\":%" PRId64, record->duration_ms);
+    put(&writer, ",\"duration_ms\":%" PRId64 ",\"gap_ms\":%" PRId64, record->duration_ms,
+        record->gap_ms);
     put_string(&writer, "result", result_name(record->result));
     if (record->error)
         put_string(&writer, "error", record->error);

@@ -20,6 +20,8 @@ struct play_record {
     const char *kind;         // "slide", "image", "video"
     const char *path;         // relative to the content root
     int64_t duration_ms;      // how long it was on screen
+    int64_t gap_ms;           // how late its first picture came after the previous item was
+                              // due to end (0: on time, or not shown at all)
     enum play_result result;
     const char *error; // NULL when result is OK
     bool is_video;     // adds the fields below

@@ -32,13 +32,14 @@ static void test_slide_record_has_the_promised_fields(void **state)
         .kind = "slide",
         .path = "lesson/lesson.md#3",
         .duration_ms = 12000,
+        .gap_ms = 3,
         .result = PLAY_RESULT_OK,
     };
     char line[1024];
     format(&record, line, sizeof line);
     assert_string_equal(line, "{\"ts\":\"2025-11-29T08:00:00.250+08:00\",\"line\":7,"
                               "\"kind\":\"slide\",\"path\":\"lesson/lesson.md#3\","
-                              "\"duration_ms\":12000,\"result\":\"ok\"}\n");
+                              "\"duration_ms\":12000,\"gap_ms\":3,\"result\":\"ok\"}\n");
 }
 
 static void test_video_record_escapes_and_counts(void **state)

@@ -55,6 +55,21 @@ static size_t for_each_file(const char *dir, const char *suffix, void (*check)(c
     return count;
 }
 
+// Reads and parses a shipped deck, failing the test on any problem.
+static struct deck *parse_deck_file(const char *path)
+{
+    char *text;
+    size_t length;
+    assert_int_equal(file_read_all(path, FILE_IO_TEXT_MAX_BYTES, &text, &length), 0);
+    struct parse_report report;
+    parse_report_init(&report);
+    struct deck *deck = deck_parse(text, length, &report);
+    free(text);
+    print_report(path, &report);
+    assert_non_null(deck);
+    return deck;
+}
+
 static void check_playlist(const char *path)
 {
     char *text;
@@ -72,16 +87,7 @@ static void check_playlist(const char *path)
 
 static void check_deck(const char *path)
 {
-    char *text;
-    size_t length;
-    assert_int_equal(file_read_all(path, FILE_IO_TEXT_MAX_BYTES, &text, &length), 0);
-    struct parse_report report;
-    parse_report_init(&report);
-    struct deck *deck = deck_parse(text, length, &report);
-    free(text);
-    print_report(path, &report);
-    assert_non_null(deck);
-    deck_destroy(deck);
+    deck_destroy(parse_deck_file(path));
 }
 
 static void test_shipped_playlists_parse(void **state)
@@ -106,14 +112,7 @@ static void test_lesson_embeds_its_eight_clips(void **state)
     (void)state;
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/content/lesson/lesson.md", source_dir());
-    char *text;
-    size_t length;
-    assert_int_equal(file_read_all(path, FILE_IO_TEXT_MAX_BYTES, &text, &length), 0);
-    struct parse_report report;
-    parse_report_init(&report);
-    struct deck *deck = deck_parse(text, length, &report);
-    free(text);
-    assert_non_null(deck);
+    struct deck *deck = parse_deck_file(path);
     size_t n_videos = 0;
     for (size_t i = 0; i < deck_n_slides(deck); i++) {
         const char *video = deck_slide_at(deck, i)->video_path;

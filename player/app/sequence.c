@@ -1,0 +1,532 @@
+// sequence: the current entry, the prepared next one, and the stills that
+// must outlive them for a moment (the picture a new entry has not replaced
+// yet, the picture a fade starts from).
+#include "app/sequence.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+
+#include "app/frame_picture.h"
+#include "app/slide_view.h"
+#include "base/log.h"
+#include "base/monotime.h"
+#include "base/xalloc.h"
+#include "media/still_image.h"
+
+#define FALLBACK_RETRY_NS (10 * NS_PER_S) // how often to retry when nothing can play
+
+// Opening a clip reads and probes the file: tens of milliseconds, up to the
+// I/O time-out on a bad one. A prepared clip is opened on a short-lived
+// thread of its own so the clip on screen keeps every frame on time.
+struct opener {
+    pthread_t thread;
+    const char *path; // borrowed from the program
+    struct clip_options options;
+    struct clip *clip; // result, read after join
+    char error[512];
+};
+
+// One entry, prepared or on screen.
+struct slot {
+    bool is_used;
+    size_t index;
+    const struct program_entry *entry;
+    struct presenter_still *still; // slides and images
+    struct opener *opener;         // videos while being opened
+    struct clip *clip;             // videos: opened, decoding
+    char error[512];               // why it cannot be shown, when it cannot
+};
+
+struct sequence {
+    struct sequence_context context;
+    struct frame_picture *converter;
+    struct slot current, next;
+    bool needs_prepare; // the next entry waits to be prepared
+    // The current entry on screen.
+    bool has_shown;              // its first picture reached the screen
+    int64_t shown_ns;            // monotonic, when it did
+    struct timespec shown_wall;  // the same moment on the wall clock
+    int64_t end_ns;              // slides and images: when they are due to end
+    int64_t gap_ns;              // how late it came after the previous one was due to end
+    int64_t previous_due_end_ns; // -1 before the first entry
+    // Pictures that must stay alive a little longer.
+    struct presenter_still *previous_still; // on screen until the current entry shows
+    struct presenter_still *fading_still;   // a running cross-fade starts from it
+    struct presenter_still *fallback_still; // "nothing can be played" card
+    int64_t fallback_until_ns;
+    int64_t next_fade_ns; // fade for the next still shown; 0 = cut
+    long loops_done;
+    bool is_done;
+    size_t failures_in_a_row; // entries skipped since something last played
+};
+
+static const char *entry_kind_name(enum entry_kind kind)
+{
+    switch (kind) {
+    case ENTRY_KIND_IMAGE:
+        return "image";
+    case ENTRY_KIND_VIDEO:
+        return "video";
+    case ENTRY_KIND_SLIDE:
+        break;
+    }
+    return "slide";
+}
+
+static double safe_margin(const struct sequence *sequence)
+{
+    return program_settings(sequence->context.program)->safe_margin_percent / 100.0;
+}
+
+static void *opener_main(void *context)
+{
+    struct opener *opener = context;
+    opener->clip = clip_open(opener->path, &opener->options, opener->error, sizeof opener->error);
+    return NULL;
+}
+
+// Waits for the opener (if any) and moves its result into slot.
+static void slot_finish_opening(struct slot *slot)
+{
+    struct opener *opener = slot->opener;
+    if (!opener)
+        return;
+    pthread_join(opener->thread, NULL);
+    slot->clip = opener->clip;
+    if (!slot->clip)
+        snprintf(slot->error, sizeof slot->error, "%s", opener->error);
+    free(opener);
+    slot->opener = NULL;
+}
+
+static void slot_clear(struct sequence *sequence, struct slot *slot)
+{
+    slot_finish_opening(slot);
+    presenter_still_destroy(sequence->context.presenter, slot->still);
+    clip_close(slot->clip);
+    *slot = (struct slot){0};
+}
+
+// ---- Play log -----------------------------------------------------------------
+
+static void write_record(struct sequence *sequence, const struct slot *slot,
+                         enum play_result result, const char *error, int64_t now_ns)
+{
+    bool is_shown = slot == &sequence->current && sequence->has_shown;
+    const struct program_entry *entry = slot->entry;
+    struct play_record record = {
+        .shown_at = sequence->shown_wall,
+        .line = entry->line,
+        .kind = entry_kind_name(entry->kind),
+        .path = entry->display_path,
+        .duration_ms = is_shown ? (now_ns - sequence->shown_ns) / NS_PER_MS : 0,
+        .gap_ms = is_shown ? sequence->gap_ns / NS_PER_MS : 0,
+        .result = result,
+        .error = error,
+        .is_video = entry->kind == ENTRY_KIND_VIDEO,
+    };
+    if (!is_shown)
+        clock_gettime(CLOCK_REALTIME, &record.shown_at);
+    if (slot->clip) {
+        struct clip_stats stats = clip_get_stats(slot->clip);
+        record.frames_shown = stats.frames_shown;
+        record.frames_dropped = stats.frames_dropped;
+        record.decoder = clip_get_info(slot->clip)->decoder_name;
+    }
+    if (result != PLAY_RESULT_OK)
+        log_warning("%s:%d: %s %s: %s", program_playlist_path(sequence->context.program),
+                    entry->line, entry->display_path,
+                    result == PLAY_RESULT_SKIPPED ? "skipped" : "cut short",
+                    error ? error : "unknown error");
+    if (sequence->context.play_log) {
+        int written = play_log_write(sequence->context.play_log, &record);
+        if (written != 0)
+            log_error("play log: %s", strerror(-written));
+    }
+}
+
+// ---- Preparing ----------------------------------------------------------------
+
+static SDL_Surface *draw_entry(struct sequence *sequence, const struct program_entry *entry,
+                               char *error, size_t error_size)
+{
+    const struct sequence_context *context = &sequence->context;
+    if (entry->kind == ENTRY_KIND_SLIDE) {
+        const struct deck_slide *slide = deck_slide_at(entry->deck, entry->slide_index);
+        SDL_Surface *surface = slide_view_draw(
+            context->fonts, slide, program_content_root(context->program), entry->deck_dir,
+            context->width_px, context->height_px, safe_margin(sequence));
+        if (!surface)
+            snprintf(error, error_size, "cannot draw the slide: %s", SDL_GetError());
+        return surface;
+    }
+    AVFrame *frame = still_image_load(entry->file_path, error, error_size);
+    if (!frame)
+        return NULL;
+    SDL_Surface *surface = frame_picture_to_surface(frame);
+    av_frame_free(&frame);
+    if (!surface)
+        snprintf(error, error_size, "cannot convert the image");
+    return surface;
+}
+
+// Does the slow part of showing entry index: draws and uploads a still, or
+// opens a clip (its decoder starts filling the queue at once), on an opener
+// thread when is_ahead (the clip on screen must not wait for it). Returns
+// false with slot->error set when the entry cannot be shown.
+static bool prepare(struct sequence *sequence, size_t index, struct slot *slot, bool is_ahead)
+{
+    const struct sequence_context *context = &sequence->context;
+    const struct program_entry *entry = program_entry_at(context->program, index);
+    *slot = (struct slot){.is_used = true, .index = index, .entry = entry};
+    if (entry->problem) {
+        snprintf(slot->error, sizeof slot->error, "%s", entry->problem);
+        return false;
+    }
+    if (entry->kind == ENTRY_KIND_VIDEO) {
+        struct clip_options options = {
+            .audio = program_settings(context->program)->is_audio_on ? context->audio : NULL,
+            .wakeup = context->wakeup,
+            .wakeup_context = context->wakeup_context,
+        };
+        if (is_ahead) {
+            struct opener *opener = xcalloc(1, sizeof *opener);
+            *opener = (struct opener){.path = entry->file_path, .options = options};
+            if (pthread_create(&opener->thread, NULL, opener_main, opener) == 0) {
+                slot->opener = opener;
+                return true;
+            }
+            free(opener); // no thread to spare: open it here and now
+        }
+        slot->clip = clip_open(entry->file_path, &options, slot->error, sizeof slot->error);
+        return slot->clip != NULL;
+    }
+    SDL_Surface *surface = draw_entry(sequence, entry, slot->error, sizeof slot->error);
+    if (!surface)
+        return false;
+    slot->still = presenter_still_create(context->presenter, surface);
+    SDL_FreeSurface(surface);
+    if (!slot->still)
+        snprintf(slot->error, sizeof slot->error, "cannot upload the picture: %s", SDL_GetError());
+    return slot->still != NULL;
+}
+
+// ---- Showing ------------------------------------------------------------------
+
+static void drop_previous_still(struct sequence *sequence)
+{
+    presenter_still_destroy(sequence->context.presenter, sequence->previous_still);
+    sequence->previous_still = NULL;
+}
+
+static void mark_shown(struct sequence *sequence, int64_t now_ns)
+{
+    if (sequence->has_shown)
+        return;
+    drop_previous_still(sequence); // the new picture has replaced it
+    sequence->has_shown = true;
+    sequence->shown_ns = now_ns;
+    int64_t late_ns =
+        sequence->previous_due_end_ns < 0 ? 0 : now_ns - sequence->previous_due_end_ns;
+    sequence->gap_ns = late_ns > 0 ? late_ns : 0;
+    // The wall time of now_ns (a little in the past), so ts and duration_ms
+    // of consecutive records add up.
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    int64_t wall_ns = (int64_t)wall.tv_sec * NS_PER_S + wall.tv_nsec;
+    wall_ns -= monotime_now_ns() - now_ns;
+    sequence->shown_wall.tv_sec = (time_t)(wall_ns / NS_PER_S);
+    sequence->shown_wall.tv_nsec = (long)(wall_ns % NS_PER_S);
+    sequence->failures_in_a_row = 0;
+}
+
+static void show(struct sequence *sequence, struct slot *slot, int64_t now_ns)
+{
+    sequence->current = *slot;
+    *slot = (struct slot){0};
+    sequence->has_shown = false;
+    struct slot *current = &sequence->current;
+    if (current->clip) {
+        // The clip's clock (and sound) start when its first frame is returned.
+        clip_play(current->clip, now_ns);
+        return;
+    }
+    presenter_show_still(sequence->context.presenter, current->still, sequence->next_fade_ns,
+                         now_ns);
+    sequence->end_ns = now_ns + current->entry->duration_ms * NS_PER_MS;
+    mark_shown(sequence, now_ns);
+}
+
+// The old entry's picture stays until the new one replaces it; during a
+// fade it is the picture the fade starts from.
+static void retire_still(struct sequence *sequence, struct presenter_still *still, int64_t now_ns)
+{
+    struct presenter *presenter = sequence->context.presenter;
+    if (!still)
+        return;
+    if (presenter_is_fading(presenter, now_ns)) {
+        presenter_still_destroy(presenter, sequence->fading_still);
+        sequence->fading_still = still;
+    } else if (sequence->has_shown) {
+        presenter_still_destroy(presenter, still);
+    } else {
+        drop_previous_still(sequence);
+        sequence->previous_still = still;
+    }
+}
+
+static void show_fallback(struct sequence *sequence, int64_t now_ns)
+{
+    const struct sequence_context *context = &sequence->context;
+    const char *playlist = program_playlist_path(context->program);
+    if (!sequence->fallback_still) {
+        char text[512];
+        snprintf(text, sizeof text, "Nothing in %s can be played right now. See the log.",
+                 playlist);
+        SDL_Surface *surface =
+            slide_view_draw_card(context->fonts, "暂无可播放的内容", text, context->width_px,
+                                 context->height_px, safe_margin(sequence));
+        if (surface) {
+            sequence->fallback_still = presenter_still_create(context->presenter, surface);
+            SDL_FreeSurface(surface);
+        }
+    }
+    if (sequence->fallback_still) {
+        presenter_show_still(context->presenter, sequence->fallback_still, 0, now_ns);
+        drop_previous_still(sequence);
+    }
+    log_error("nothing in %s can be played; retrying in %lld s", playlist,
+              (long long)(FALLBACK_RETRY_NS / NS_PER_S));
+    sequence->fallback_until_ns = now_ns + FALLBACK_RETRY_NS;
+}
+
+// ---- Moving on ----------------------------------------------------------------
+
+static size_t index_after(const struct sequence *sequence, size_t index)
+{
+    return index + 1 < program_n_entries(sequence->context.program) ? index + 1 : 0;
+}
+
+// The entry after index, counting a completed pass when it wraps.
+static size_t next_index(struct sequence *sequence, size_t index)
+{
+    size_t next = index_after(sequence, index);
+    if (next == 0) {
+        sequence->loops_done++;
+        if (sequence->context.loops > 0 && sequence->loops_done >= sequence->context.loops)
+            sequence->is_done = true;
+    }
+    return next;
+}
+
+// The prepared slot for index, or a freshly prepared one.
+static bool take_prepared(struct sequence *sequence, size_t index, struct slot *slot)
+{
+    if (sequence->next.is_used && sequence->next.index == index) {
+        *slot = sequence->next;
+        sequence->next = (struct slot){0};
+        slot_finish_opening(slot);
+        return slot->still || slot->clip;
+    }
+    slot_clear(sequence, &sequence->next);
+    return prepare(sequence, index, slot, false);
+}
+
+// Shows entries from index on until one shows; skipped ones are logged.
+static void advance_to(struct sequence *sequence, size_t index, int64_t now_ns,
+                       struct presenter_still *old_still)
+{
+    size_t n_entries = program_n_entries(sequence->context.program);
+    // Consecutive stills cross-fade; a video cuts in and out.
+    sequence->next_fade_ns =
+        old_still ? program_settings(sequence->context.program)->transition_ms * NS_PER_MS : 0;
+    while (!sequence->is_done) {
+        struct slot slot;
+        if (take_prepared(sequence, index, &slot)) {
+            show(sequence, &slot, now_ns);
+            sequence->needs_prepare = true;
+            break;
+        }
+        write_record(sequence, &slot, PLAY_RESULT_SKIPPED, slot.error, now_ns);
+        slot_clear(sequence, &slot);
+        if (++sequence->failures_in_a_row >= n_entries) {
+            sequence->failures_in_a_row = 0;
+            show_fallback(sequence, now_ns);
+            break;
+        }
+        index = next_index(sequence, index);
+    }
+    sequence->next_fade_ns = 0;
+    retire_still(sequence, old_still, now_ns);
+}
+
+static bool is_current_done(const struct sequence *sequence, int64_t now_ns)
+{
+    if (sequence->current.clip)
+        return clip_is_finished(sequence->current.clip, now_ns);
+    return now_ns >= sequence->end_ns;
+}
+
+// When the current entry was due to leave the screen: its slide time, or
+// the end of its last frame's display time.
+static int64_t due_end_ns(const struct sequence *sequence, int64_t now_ns)
+{
+    if (!sequence->current.clip)
+        return sequence->end_ns;
+    int64_t end_ns = clip_next_deadline_ns(sequence->current.clip, now_ns);
+    return end_ns < now_ns ? end_ns : now_ns;
+}
+
+static void finish_current(struct sequence *sequence, int64_t now_ns)
+{
+    struct slot *current = &sequence->current;
+    // A clip that ended without a single picture was never really shown.
+    const char *failure = current->clip ? clip_error(current->clip) : NULL;
+    enum play_result result = failure ? PLAY_RESULT_ERROR : PLAY_RESULT_OK;
+    if (!sequence->has_shown) {
+        result = PLAY_RESULT_SKIPPED;
+        failure = failure ? failure : "no picture could be decoded";
+    }
+    char error[512] = "";
+    if (failure)
+        snprintf(error, sizeof error, "%s", failure);
+    write_record(sequence, current, result, failure ? error : NULL, now_ns);
+    if (sequence->has_shown)
+        sequence->previous_due_end_ns = due_end_ns(sequence, now_ns);
+    struct presenter_still *old_still = current->still;
+    current->still = NULL;
+    size_t index = current->index;
+    slot_clear(sequence, current);
+    index = next_index(sequence, index);
+    if (sequence->is_done) {
+        presenter_still_destroy(sequence->context.presenter, old_still);
+        return;
+    }
+    advance_to(sequence, index, now_ns, old_still);
+}
+
+// ---- Public -------------------------------------------------------------------
+
+struct sequence *sequence_create(const struct sequence_context *context)
+{
+    struct sequence *sequence = xcalloc(1, sizeof *sequence);
+    sequence->context = *context;
+    sequence->converter = frame_picture_create();
+    sequence->previous_due_end_ns = -1;
+    return sequence;
+}
+
+void sequence_destroy(struct sequence *sequence, int64_t now_ns)
+{
+    if (!sequence)
+        return;
+    struct presenter *presenter = sequence->context.presenter;
+    if (sequence->current.is_used)
+        write_record(sequence, &sequence->current, PLAY_RESULT_OK, NULL, now_ns);
+    slot_clear(sequence, &sequence->current);
+    slot_clear(sequence, &sequence->next);
+    drop_previous_still(sequence);
+    presenter_still_destroy(presenter, sequence->fading_still);
+    presenter_still_destroy(presenter, sequence->fallback_still);
+    frame_picture_destroy(sequence->converter);
+    free(sequence);
+}
+
+void sequence_update(struct sequence *sequence, int64_t now_ns)
+{
+    if (sequence->is_done)
+        return;
+    if (sequence->fallback_until_ns) {
+        if (now_ns < sequence->fallback_until_ns)
+            return;
+        sequence->fallback_until_ns = 0;
+        advance_to(sequence, 0, now_ns, NULL);
+        return;
+    }
+    if (!sequence->current.is_used) {
+        advance_to(sequence, 0, now_ns, NULL);
+        return;
+    }
+    if (is_current_done(sequence, now_ns)) {
+        finish_current(sequence, now_ns);
+        return;
+    }
+    // Prepared once the new entry is up, so preparing never delays its
+    // first present; the entry after the last one only when looping on.
+    if (sequence->needs_prepare && sequence->has_shown) {
+        sequence->needs_prepare = false;
+        size_t next = index_after(sequence, sequence->current.index);
+        bool is_last_pass =
+            sequence->context.loops > 0 && sequence->loops_done + 1 >= sequence->context.loops;
+        if (!(next == 0 && is_last_pass) && !sequence->next.is_used)
+            prepare(sequence, next, &sequence->next, true); // a failure is logged in its turn
+    }
+}
+
+void sequence_render(struct sequence *sequence, int64_t now_ns)
+{
+    struct presenter *presenter = sequence->context.presenter;
+    struct clip *clip = sequence->current.clip;
+    if (clip) {
+        const struct AVFrame *frame = clip_frame_due(clip, now_ns);
+        struct picture picture;
+        if (frame && frame_picture_map(sequence->converter, frame, &picture) == 0 &&
+            presenter_show_picture(presenter, &picture) == 0)
+            mark_shown(sequence, now_ns);
+    }
+    presenter_present(presenter, now_ns);
+    if (sequence->fading_still && !presenter_is_fading(presenter, now_ns)) {
+        presenter_still_destroy(presenter, sequence->fading_still);
+        sequence->fading_still = NULL;
+    }
+}
+
+int64_t sequence_next_deadline_ns(const struct sequence *sequence, int64_t now_ns)
+{
+    int64_t screen_ns = presenter_next_deadline_ns(sequence->context.presenter, now_ns);
+    int64_t entry_ns;
+    if (sequence->is_done)
+        entry_ns = now_ns;
+    else if (sequence->fallback_until_ns)
+        entry_ns = sequence->fallback_until_ns;
+    else if (!sequence->current.is_used || (sequence->needs_prepare && sequence->has_shown))
+        entry_ns = now_ns;
+    else if (sequence->current.clip)
+        entry_ns = clip_next_deadline_ns(sequence->current.clip, now_ns);
+    else
+        entry_ns = sequence->end_ns;
+    return entry_ns < screen_ns ? entry_ns : screen_ns;
+}
+
+bool sequence_is_done(const struct sequence *sequence)
+{
+    return sequence->is_done;
+}
+
+void sequence_set_output_size(struct sequence *sequence, int width_px, int height_px,
+                              int64_t now_ns)
+{
+    sequence->context.width_px = width_px;
+    sequence->context.height_px = height_px;
+    if (sequence->next.still) {
+        slot_clear(sequence, &sequence->next);
+        sequence->needs_prepare = true;
+    }
+    struct slot *current = &sequence->current;
+    if (!current->still)
+        return;
+    char error[512];
+    SDL_Surface *surface = draw_entry(sequence, current->entry, error, sizeof error);
+    struct presenter_still *still =
+        surface ? presenter_still_create(sequence->context.presenter, surface) : NULL;
+    SDL_FreeSurface(surface);
+    if (!still)
+        return;
+    presenter_show_still(sequence->context.presenter, still, 0, now_ns);
+    presenter_still_destroy(sequence->context.presenter, current->still);
+    current->still = still;
+}

@@ -1,0 +1,61 @@
+// sequence: what is on screen and what comes next. It walks the program's
+// entries in order, prepares the next entry while the current one plays (a
+// slide drawn and uploaded, a clip opened and decoding its first frames), so
+// a switch costs no more than one present, keeps the old picture up until
+// the new one replaces it, and writes a play-log record for every entry
+// shown or skipped. Main thread only. Knows nothing of events or waiting.
+#ifndef SIGNAGE_APP_SEQUENCE_H
+#define SIGNAGE_APP_SEQUENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/play_log.h"
+#include "app/program.h"
+#include "media/audio_out.h"
+#include "media/clip.h"
+#include "render/font.h"
+#include "render/presenter.h"
+
+// Everything the sequence works with; all borrowed, and all must outlive it.
+struct sequence_context {
+    const struct program *program;
+    struct fonts *fonts;
+    struct presenter *presenter;
+    struct audio_out *audio;   // NULL: clips play silently
+    struct play_log *play_log; // NULL: no play log
+    clip_wakeup_fn wakeup;     // called from decoder threads; only signals
+    void *wakeup_context;
+    long loops;              // stop after this many passes; 0 = forever
+    int width_px, height_px; // the screen slides are drawn for
+};
+
+struct sequence;
+
+struct sequence *sequence_create(const struct sequence_context *context);
+
+// Ends the entry on screen (logged as ok with its time so far) and frees
+// everything prepared. NULL is a no-op.
+void sequence_destroy(struct sequence *sequence, int64_t now_ns);
+
+// Starts, ends and prepares entries as their time comes (now_ns monotonic).
+void sequence_update(struct sequence *sequence, int64_t now_ns);
+
+// Hands the due video frame (if any) to the presenter, then presents if
+// anything on screen changed.
+void sequence_render(struct sequence *sequence, int64_t now_ns);
+
+// When sequence_update() or sequence_render() next has work: a slide's end,
+// the next video frame, the next step of a fade, now when the next entry
+// still needs preparing, or INT64_MAX while waiting for a decoder's wakeup.
+int64_t sequence_next_deadline_ns(const struct sequence *sequence, int64_t now_ns);
+
+// True once the requested number of passes has been played.
+bool sequence_is_done(const struct sequence *sequence);
+
+// The screen changed size: the slide on screen is drawn again for it and a
+// prepared slide is dropped (it will be prepared again at the new size).
+void sequence_set_output_size(struct sequence *sequence, int width_px, int height_px,
+                              int64_t now_ns);
+
+#endif
