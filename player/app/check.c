@@ -59,7 +59,12 @@ static bool is_checked(struct checker *checker, const struct program_entry *entr
 static void check_media(struct checker *checker, const struct program_entry *entry)
 {
     char error[512];
-    if (!media_probe_video(entry->file_path, error, sizeof error))
+    // A video item must be a real clip (not a lone picture, not 1x1); an
+    // image item any picture FFmpeg decodes.
+    bool is_ok = entry->kind == ENTRY_KIND_VIDEO
+                     ? media_probe_clip(entry->file_path, error, sizeof error)
+                     : media_probe_video(entry->file_path, error, sizeof error);
+    if (!is_ok)
         diagnostics_add(checker->diagnostics, program_playlist_path(checker->program), entry->line,
                         "%s: %s", entry->display_path, error);
 }

@@ -140,7 +140,7 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
     if (result != PLAY_RESULT_OK)
         log_warning("%s:%d: %s %s: %s", program_playlist_path(sequence->context.program),
                     entry->line, entry->display_path,
-                    result == PLAY_RESULT_SKIPPED ? "skipped" : "cut short",
+                    result == PLAY_RESULT_SKIPPED ? "skipped" : "failed while playing",
                     error ? error : "unknown error");
     if (sequence->context.play_log) {
         int written = play_log_write(sequence->context.play_log, &record);

@@ -32,6 +32,9 @@
 #define CLIP_DEFAULT_FRAME_NS (40 * NS_PER_MS) // a stream that states no rate: 25 fps
 #define CLIP_SERIAL           1                // a clip never seeks or loops: one serial
 #define CLIP_ERROR_SIZE       160
+// Containers round durations and may count a frame or two that never
+// decodes; a file whose pictures end earlier than this was cut short.
+#define CLIP_END_SLACK_NS (200 * NS_PER_MS)
 
 static const AVRational ns_time_base = {1, 1000000000};
 
@@ -71,6 +74,7 @@ struct clip {
     AVRational video_time_base;
     AVCodecContext *video_decoder;
     int64_t frame_duration_ns; // nominal, from the frame rate
+    int64_t expected_end_ns;   // where the container says the pictures end, or INT64_MIN
     struct frame_queue *queue;
     struct clip_audio audio; // used when info.has_audio
     pthread_t thread;
@@ -83,10 +87,12 @@ struct clip {
     int64_t first_pts_ns, last_pts_ns;
     int64_t next_video_pts_ns; // pts + duration of the last queued frame
 
-    // Written by the decoder thread before it sets is_decoder_done (release);
-    // read by the main thread only after seeing it set (acquire).
+    // Written by the decoder thread (audio_error also by clip_open() before
+    // the thread starts) before it sets is_decoder_done (release); read by
+    // the main thread only after seeing it set (acquire).
     char error_message[CLIP_ERROR_SIZE];
-    int64_t end_pts_ns; // where the last frame's display time ends
+    char audio_error[CLIP_ERROR_SIZE]; // why the sound went off; the picture went on
+    int64_t end_pts_ns;                // where the last frame's display time ends
     atomic_bool is_decoder_done;
 
     // Main thread only
@@ -122,19 +128,33 @@ static bool clip_is_aborted(struct clip *clip)
     return atomic_load(&clip->interrupt.is_aborted);
 }
 
+// Decoder thread. Seconds into the clip of the last picture queued.
+static double clip_decoded_s(const struct clip *clip)
+{
+    if (!clip->has_queued_video)
+        return 0.0;
+    return (double)(clip->last_pts_ns - clip->first_pts_ns) / NS_PER_S;
+}
+
+// Writes "<what> at <s> s: <reason for ret>" into message (CLIP_ERROR_SIZE).
+// FFmpeg's decoders still return a bare -1 for data that makes no sense,
+// which av_strerror() would call "Operation not permitted".
+static void clip_describe(char *message, const char *what, double at_s, int ret)
+{
+    char reason[AV_ERROR_MAX_STRING_SIZE] = "undecodable data";
+    if (ret != AVERROR(EPERM))
+        av_strerror(ret, reason, sizeof reason);
+    snprintf(message, CLIP_ERROR_SIZE, "%s at %.1f s: %s", what, at_s, reason);
+}
+
 // Decoder thread. Records the first error ("corrupt video at 1.2 s: ...").
 // Returns ret, or -ECANCELED when the failure only reflects clip_close().
 static int clip_fail(struct clip *clip, const char *what, int ret)
 {
     if (clip_is_aborted(clip))
         return -ECANCELED;
-    if (clip->error_message[0] == '\0') {
-        double at_s = clip->has_queued_video
-                          ? (double)(clip->last_pts_ns - clip->first_pts_ns) / NS_PER_S
-                          : 0.0;
-        snprintf(clip->error_message, sizeof clip->error_message, "%s at %.1f s: %s", what, at_s,
-                 av_err2str(ret));
-    }
+    if (clip->error_message[0] == '\0')
+        clip_describe(clip->error_message, what, clip_decoded_s(clip), ret);
     return ret;
 }
 
@@ -316,7 +336,8 @@ static int clip_decode_audio(struct clip *clip, const AVPacket *packet)
     }
     if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF || ret == -ECANCELED)
         return ret == -ECANCELED ? ret : 0;
-    log_warning("audio switched off: %s", av_err2str(ret));
+    clip_describe(clip->audio_error, "broken audio, sound off", clip_decoded_s(clip), ret);
+    log_warning("%s", clip->audio_error);
     audio->is_broken = true;
     return 0;
 }
@@ -390,6 +411,21 @@ static int clip_demux(struct clip *clip)
     }
 }
 
+// Decoder thread, at the end of the file. A demuxer reaching the end of a
+// file cut short (a copy that stopped half-way) usually reports no error;
+// the pictures then end well before the container said they would.
+static void clip_check_complete(struct clip *clip)
+{
+    if (clip->error_message[0] != '\0' || !clip->has_queued_video ||
+        clip->expected_end_ns == INT64_MIN ||
+        clip->next_video_pts_ns + CLIP_END_SLACK_NS >= clip->expected_end_ns)
+        return;
+    snprintf(clip->error_message, sizeof clip->error_message,
+             "the file ends early, at %.1f s of %.1f s (truncated?)",
+             (double)(clip->next_video_pts_ns - clip->first_pts_ns) / NS_PER_S,
+             (double)(clip->expected_end_ns - clip->first_pts_ns) / NS_PER_S);
+}
+
 static void *clip_decoder_main(void *argument)
 {
     struct clip *clip = argument;
@@ -401,6 +437,7 @@ static void *clip_decoder_main(void *argument)
         ret = clip_decode_audio(clip, NULL);
     if (ret == -ECANCELED)
         return NULL; // clip_close() is waiting; nobody needs a wakeup
+    clip_check_complete(clip);
     clip->end_pts_ns = clip->has_queued_video ? clip->next_video_pts_ns : 0;
     atomic_store_explicit(&clip->is_decoder_done, true, memory_order_release);
     clip_wake(clip);
@@ -417,9 +454,10 @@ static void clip_open_audio(struct clip *clip)
         av_find_best_stream(clip->format, AVMEDIA_TYPE_AUDIO, -1, clip->video_index, NULL, 0);
     if (index < 0)
         return;
-    char reason[CLIP_ERROR_SIZE];
+    char reason[CLIP_ERROR_SIZE - sizeof "no sound: " + 1]; // fits audio_error with the prefix
     if (media_probe_open_decoder(&audio->decoder, clip->format, index, false, reason,
                                  sizeof reason) < 0) {
+        snprintf(clip->audio_error, sizeof clip->audio_error, "no sound: %s", reason);
         log_warning("clip plays without sound: %s", reason);
         return;
     }
@@ -442,6 +480,24 @@ static int64_t clip_expected_frames(const AVStream *stream, int64_t duration_ns,
     return av_rescale_q(duration_ns, ns_time_base, av_inv_q(rate)); // rounds to nearest
 }
 
+// Where the container says the video's pictures end (ns on the stream's
+// timeline), or INT64_MIN when it does not say. The file's duration counts
+// only for a file of one stream: with sound it may be the sound's. A guess
+// from the bitrate (files without timestamps to read) promises nothing.
+static int64_t clip_expected_end_ns(const AVFormatContext *format, const AVStream *stream)
+{
+    if (format->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
+        return INT64_MIN;
+    if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
+        int64_t start = stream->start_time == AV_NOPTS_VALUE ? 0 : stream->start_time;
+        return clip_to_ns(start + stream->duration, stream->time_base);
+    }
+    if (format->nb_streams != 1 || format->duration == AV_NOPTS_VALUE || format->duration <= 0)
+        return INT64_MIN;
+    int64_t start = format->start_time == AV_NOPTS_VALUE ? 0 : format->start_time;
+    return clip_to_ns(start + format->duration, AV_TIME_BASE_Q);
+}
+
 static void clip_fill_info(struct clip *clip)
 {
     AVStream *stream = clip->format->streams[clip->video_index];
@@ -462,6 +518,7 @@ static void clip_fill_info(struct clip *clip)
     clip->frame_duration_ns =
         info->frame_rate_hz > 0 ? clip_to_ns(1, av_inv_q(rate)) : CLIP_DEFAULT_FRAME_NS;
     clip->video_time_base = stream->time_base;
+    clip->expected_end_ns = clip_expected_end_ns(clip->format, stream);
 }
 
 struct clip *clip_open(const char *path, const struct clip_options *options, char *error,
@@ -484,7 +541,8 @@ struct clip *clip_open(const char *path, const struct clip_options *options, cha
     if (media_probe_open_input(&clip->format, path, &clip->interrupt, error, error_size) < 0)
         goto fail;
     clip->video_index = media_probe_find_video(clip->format, error, error_size);
-    if (clip->video_index < 0)
+    if (clip->video_index < 0 ||
+        media_probe_check_clip(clip->format, clip->video_index, error, error_size) < 0)
         goto fail;
     if (media_probe_open_decoder(&clip->video_decoder, clip->format, clip->video_index, true, error,
                                  error_size) < 0)
@@ -671,7 +729,9 @@ const char *clip_error(const struct clip *clip)
 {
     if (!atomic_load_explicit(&clip->is_decoder_done, memory_order_acquire))
         return NULL;
-    return clip->error_message[0] ? clip->error_message : NULL;
+    if (clip->error_message[0])
+        return clip->error_message;
+    return clip->audio_error[0] ? clip->audio_error : NULL;
 }
 
 struct clip_stats clip_get_stats(const struct clip *clip)

@@ -54,7 +54,9 @@ struct clip_stats {
 // Main thread. Opens path (a local file; FFmpeg's protocol whitelist is
 // "file"), finds a decodable video stream (and an audio stream when
 // options->audio is set) and starts the decoder thread, which begins filling
-// the queue at once so the first frame is ready before clip_play().
+// the queue at once so the first frame is ready before clip_play(). Refuses
+// what media_probe_clip() refuses: a single PNG or JPEG picture, a picture
+// under MEDIA_PROBE_MIN_CLIP_SIDE_PX or over MEDIA_PROBE_MAX_SIDE_PX a side.
 // Returns a new clip (caller closes), or NULL with a one-line reason in
 // error (e.g. "no video stream", "Invalid data found when processing input").
 struct clip *clip_open(const char *path, const struct clip_options *options, char *error,
@@ -93,9 +95,12 @@ int64_t clip_next_deadline_ns(const struct clip *clip, int64_t now_ns);
 // at now_ns. Also true for a clip that ended without a single frame.
 bool clip_is_finished(const struct clip *clip, int64_t now_ns);
 
-// Main thread. A decode error that cut the clip short ("corrupt video at
-// 3.2 s: ..."), or NULL; known once the decoder is done. Borrowed, valid until
-// clip_close().
+// Main thread. Why the clip did not play as the file promised, or NULL;
+// known once the decoder is done: an error that cut the picture short
+// ("corrupt video at 3.2 s: ...", "the file ends early, at 0.4 s of 1.0 s
+// (truncated?)"), else one that switched the sound off while the picture
+// went on ("broken audio, sound off at 0.0 s: ...", "no sound: cannot decode
+// aac: ..."; only with options->audio). Borrowed, valid until clip_close().
 const char *clip_error(const struct clip *clip);
 
 // Main thread. Counters since clip_open().

@@ -1,6 +1,6 @@
 // media_probe: the open policy of media/ (regular file, "file" protocol,
-// allow-listed demuxers, I/O deadline), video stream and decoder selection,
-// and --check's "can this file be shown" built from them.
+// allow-listed demuxers, I/O deadline, picture size limits), video stream and
+// decoder selection, and --check's "can this file be shown" built from them.
 #include "media/media_probe.h"
 
 #include <errno.h>
@@ -21,6 +21,9 @@
 #define MEDIA_PROBE_DEMUXERS                                                                       \
     "mov,matroska,webm,avi,mpegts,mpeg,flv,ogg,asf,ivf,m4v,h264,hevc,png_pipe,jpeg_pipe,mp3,aac,"  \
     "wav,flac"
+// The demuxers above that read one picture: not a clip.
+#define MEDIA_PROBE_IMAGE_DEMUXERS "png_pipe,jpeg_pipe"
+#define MEDIA_PROBE_MAX_PIXELS     ((int64_t)MEDIA_PROBE_MAX_SIDE_PX * MEDIA_PROBE_MAX_SIDE_PX)
 
 void media_probe_interrupt_arm(struct media_probe_interrupt *interrupt, int64_t now_ns)
 {
@@ -99,6 +102,53 @@ static int media_probe_detect_format(const char *path, const AVIOInterruptCB *in
     return 0;
 }
 
+static bool media_probe_is_too_large(const AVCodecParameters *parameters)
+{
+    return parameters->width > MEDIA_PROBE_MAX_SIDE_PX ||
+           parameters->height > MEDIA_PROBE_MAX_SIDE_PX;
+}
+
+static int media_probe_refuse_size(const AVCodecParameters *parameters, char *error,
+                                   size_t error_size)
+{
+    snprintf(error, error_size, "picture too large: %dx%d (at most %dx%d)", parameters->width,
+             parameters->height, MEDIA_PROBE_MAX_SIDE_PX, MEDIA_PROBE_MAX_SIDE_PX);
+    return AVERROR_INVALIDDATA;
+}
+
+// Checks the sizes the container's header declares for its videos, before
+// anything is decoded. Cover art is never played: a big one is left to the
+// decoders' own limit (media_probe_find_stream_info()).
+static int media_probe_check_declared_sizes(const AVFormatContext *format, char *error,
+                                            size_t error_size)
+{
+    for (unsigned i = 0; i < format->nb_streams; i++) {
+        const AVStream *stream = format->streams[i];
+        if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+            !(stream->disposition & AV_DISPOSITION_ATTACHED_PIC) &&
+            media_probe_is_too_large(stream->codecpar))
+            return media_probe_refuse_size(stream->codecpar, error, error_size);
+    }
+    return 0;
+}
+
+// Reads stream info with every decoder it opens limited to our largest
+// picture, so a header that lies about the size costs no memory either.
+static int media_probe_find_stream_info(AVFormatContext *format)
+{
+    unsigned n_streams = format->nb_streams;
+    AVDictionary **options = av_calloc(n_streams ? n_streams : 1, sizeof *options);
+    if (!options)
+        return AVERROR(ENOMEM);
+    for (unsigned i = 0; i < n_streams; i++)
+        av_dict_set_int(&options[i], "max_pixels", MEDIA_PROBE_MAX_PIXELS, 0);
+    int ret = avformat_find_stream_info(format, options);
+    for (unsigned i = 0; i < n_streams; i++)
+        av_dict_free(&options[i]);
+    av_free(options);
+    return ret;
+}
+
 static int media_probe_check_regular(const char *path, char *error, size_t error_size)
 {
     struct stat status;
@@ -137,10 +187,17 @@ int media_probe_open_input(AVFormatContext **format, const char *path,
     av_dict_set(&options, "format_whitelist", MEDIA_PROBE_DEMUXERS, 0);
     ret = avformat_open_input(&context, path, input_format, &options);
     av_dict_free(&options);
-    if (ret >= 0)
-        ret = avformat_find_stream_info(context, NULL);
     if (ret < 0) {
         snprintf(error, error_size, "%s", av_err2str(ret));
+        return ret; // avformat_open_input() freed the context
+    }
+    ret = media_probe_check_declared_sizes(context, error, error_size);
+    if (ret >= 0) {
+        ret = media_probe_find_stream_info(context);
+        if (ret < 0)
+            snprintf(error, error_size, "%s", av_err2str(ret));
+    }
+    if (ret < 0) {
         avformat_close_input(&context);
         return ret;
     }
@@ -170,7 +227,29 @@ int media_probe_find_video(AVFormatContext *format, char *error, size_t error_si
         snprintf(error, error_size, "no video stream");
         return AVERROR_STREAM_NOT_FOUND;
     }
+    // Again with what the stream info found (raw streams declare no size).
+    if (media_probe_is_too_large(format->streams[index]->codecpar))
+        return media_probe_refuse_size(format->streams[index]->codecpar, error, error_size);
     return index;
+}
+
+int media_probe_check_clip(const AVFormatContext *format, int stream_index, char *error,
+                           size_t error_size)
+{
+    const AVCodecParameters *parameters = format->streams[stream_index]->codecpar;
+    if (av_match_list(format->iformat->name, MEDIA_PROBE_IMAGE_DEMUXERS, ',') > 0) {
+        snprintf(error, error_size, "a still image (%s), not a clip: use an image item",
+                 avcodec_get_name(parameters->codec_id));
+        return AVERROR_INVALIDDATA;
+    }
+    if (parameters->width < MEDIA_PROBE_MIN_CLIP_SIDE_PX ||
+        parameters->height < MEDIA_PROBE_MIN_CLIP_SIDE_PX) {
+        snprintf(error, error_size, "picture too small for a clip: %dx%d (at least %dx%d)",
+                 parameters->width, parameters->height, MEDIA_PROBE_MIN_CLIP_SIDE_PX,
+                 MEDIA_PROBE_MIN_CLIP_SIDE_PX);
+        return AVERROR_INVALIDDATA;
+    }
+    return 0;
 }
 
 int media_probe_open_decoder(AVCodecContext **decoder, AVFormatContext *format, int stream_index,
@@ -189,6 +268,7 @@ int media_probe_open_decoder(AVCodecContext **decoder, AVFormatContext *format, 
         return AVERROR(ENOMEM);
     int ret = avcodec_parameters_to_context(context, stream->codecpar);
     context->pkt_timebase = stream->time_base; // lets the decoder fix up pts
+    context->max_pixels = MEDIA_PROBE_MAX_PIXELS;
     context->thread_count = is_threaded ? 0 : 1;
     if (is_threaded)
         context->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
@@ -243,7 +323,8 @@ int media_probe_first_frame(AVFormatContext *format, AVCodecContext *decoder, in
     return ret;
 }
 
-bool media_probe_video(const char *path, char *error, size_t error_size)
+// Opens path and decodes its first picture; is_clip adds the clip checks.
+static bool media_probe_picture(const char *path, bool is_clip, char *error, size_t error_size)
 {
     struct media_probe_interrupt interrupt = {0};
     AVFormatContext *format = NULL;
@@ -253,7 +334,9 @@ bool media_probe_video(const char *path, char *error, size_t error_size)
     if (ret >= 0)
         ret = media_probe_open_input(&format, path, &interrupt, error, error_size);
     int index = ret >= 0 ? media_probe_find_video(format, error, error_size) : ret;
-    if (index >= 0)
+    if (index >= 0 && is_clip)
+        ret = media_probe_check_clip(format, index, error, error_size);
+    if (index >= 0 && ret >= 0)
         ret = media_probe_open_decoder(&decoder, format, index, false, error, error_size);
     if (index >= 0 && ret >= 0)
         ret = media_probe_first_frame(format, decoder, index, frame, error, error_size);
@@ -263,4 +346,14 @@ bool media_probe_video(const char *path, char *error, size_t error_size)
     avcodec_free_context(&decoder);
     avformat_close_input(&format);
     return index >= 0 && ret >= 0;
+}
+
+bool media_probe_video(const char *path, char *error, size_t error_size)
+{
+    return media_probe_picture(path, false, error, error_size);
+}
+
+bool media_probe_clip(const char *path, char *error, size_t error_size)
+{
+    return media_probe_picture(path, true, error, error_size);
 }
