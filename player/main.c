@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  --play-log FILE    append one JSON line per item shown (proof of play)\n"
     "  --window WxH       a window of that size instead of full-screen (preview)\n"
     "  --content DIR      the content folder (default: ../content from the playlist's folder)\n"
+    "  --control PATH     the control socket signage-ctl talks to (default under systemd:\n"
+    "                     $RUNTIME_DIRECTORY/control.sock; otherwise none)\n"
     "\n"
     "Usage: signage-player --render DECK --out DIR [--size WxH]\n"
     "Writes every slide of a Markdown deck as DIR/slide-NN.png and a contact sheet\n"
@@ -90,7 +92,8 @@ int main(int argc, char **argv)
         OPTION_HELP,
         OPTION_RENDER,
         OPTION_OUT,
-        OPTION_SIZE
+        OPTION_SIZE,
+        OPTION_CONTROL
     };
     static const struct option long_options[] = {
         {"check", no_argument, NULL, OPTION_CHECK},
@@ -98,6 +101,7 @@ int main(int argc, char **argv)
         {"play-log", required_argument, NULL, OPTION_PLAY_LOG},
         {"window", required_argument, NULL, OPTION_WINDOW},
         {"content", required_argument, NULL, OPTION_CONTENT},
+        {"control", required_argument, NULL, OPTION_CONTROL},
         {"render", required_argument, NULL, OPTION_RENDER},
         {"out", required_argument, NULL, OPTION_OUT},
         {"size", required_argument, NULL, OPTION_SIZE},
@@ -128,6 +132,9 @@ int main(int argc, char **argv)
             break;
         case OPTION_CONTENT:
             options.content_root = optarg;
+            break;
+        case OPTION_CONTROL:
+            options.control_path = optarg;
             break;
         case OPTION_RENDER:
             options.render_deck_path = optarg;

@@ -16,19 +16,17 @@
 #include <SDL.h>
 
 #include "app/play_log.h"
+#include "app/png_file.h"
 #include "app/program.h"
 #include "app/sequence.h"
 #include "base/log.h"
 #include "base/monotime.h"
 #include "base/xalloc.h"
+#include "io/control_server.h"
 #include "media/audio_out.h"
-#include "media/clip.h"
-#include "media/still_image.h"
 #include "platform/signals.h"
 #include "render/font.h"
 #include "render/presenter.h"
-
-#include <libavutil/frame.h>
 
 // Wayland has no fd we can watch without linking it; the compositor's pings
 // still need answers, so input is pumped at least this often there.
@@ -42,6 +40,10 @@ struct app {
     struct audio_out *audio;
     struct play_log *play_log;
     struct sequence *sequence;
+    struct control_server *control;                         // NULL: no control socket
+    struct pollfd control_fds[CONTROL_SERVER_POLL_FDS_MAX]; // as ppoll() returned them
+    size_t n_control_fds;
+    int64_t started_ns;
     int wake_fd;
     int signal_fd;
     bool should_quit;
@@ -87,6 +89,79 @@ static void handle_window_event(struct app *app, const SDL_WindowEvent *event)
     }
 }
 
+static void reply_status(struct app *app, struct control_reply *reply, int64_t now_ns)
+{
+    struct sequence_status status;
+    sequence_get_status(app->sequence, now_ns, &status);
+    control_reply_add_string(reply, "playlist", app->options->playlist_path);
+    if (status.entry) {
+        static const char *const kinds[] = {"slide", "image", "video"};
+        control_reply_add_string(reply, "item", status.entry->display_path);
+        control_reply_add_string(reply, "kind", kinds[status.entry->kind]);
+        control_reply_add_int(reply, "line", status.entry->line);
+    } else {
+        control_reply_add_null(reply, "item");
+    }
+    control_reply_add_int(reply, "position_ms", status.position_ms);
+    control_reply_add_bool(reply, "paused", status.is_paused);
+    control_reply_add_int(reply, "uptime_ms", (now_ns - app->started_ns) / NS_PER_MS);
+    if (status.decoder) {
+        control_reply_add_string(reply, "decoder", status.decoder);
+        control_reply_add_int(reply, "frames_shown", status.frames_shown);
+        control_reply_add_int(reply, "dropped_frames", status.frames_dropped);
+        double seconds = (double)status.position_ms / 1000.0;
+        control_reply_add_double(reply, "fps",
+                                 seconds > 0 ? (double)status.frames_shown / seconds : 0.0);
+    }
+    if (status.last_error)
+        control_reply_add_string(reply, "last_error", status.last_error);
+    else
+        control_reply_add_null(reply, "last_error");
+}
+
+static void take_screenshot(struct app *app, const char *path, struct control_reply *reply,
+                            int64_t now_ns)
+{
+    SDL_Surface *shot = presenter_capture(app->presenter, now_ns);
+    char error[512];
+    if (!shot)
+        control_reply_set_error(reply, "cannot read the screen: %s", SDL_GetError());
+    else if (png_file_write(path, shot, error, sizeof error) != 0)
+        control_reply_set_error(reply, "cannot write the screenshot: %s", error);
+    else
+        control_reply_add_string(reply, "screenshot", path);
+    SDL_FreeSurface(shot);
+}
+
+// Main thread, from control_server_dispatch(): one request of signage-ctl.
+static void handle_control(void *context, const struct control_request *request,
+                           struct control_reply *reply)
+{
+    struct app *app = context;
+    int64_t now_ns = monotime_now_ns();
+    switch (request->verb) {
+    case CONTROL_VERB_STATUS:
+        break;
+    case CONTROL_VERB_NEXT:
+    case CONTROL_VERB_PREV:
+        sequence_skip(app->sequence, request->verb == CONTROL_VERB_NEXT ? 1 : -1, now_ns);
+        break;
+    case CONTROL_VERB_PAUSE:
+    case CONTROL_VERB_RESUME:
+        sequence_set_paused(app->sequence, request->verb == CONTROL_VERB_PAUSE, now_ns);
+        break;
+    case CONTROL_VERB_SCREENSHOT:
+        take_screenshot(app, request->path, reply, now_ns);
+        return;
+    case CONTROL_VERB_RELOAD:
+    case CONTROL_VERB_ANNOUNCE:
+        control_reply_set_error(reply, "%s is not available in this version of signage-player",
+                                control_verb_name(request->verb));
+        return;
+    }
+    reply_status(app, reply, monotime_now_ns());
+}
+
 static void app_handle_events(struct app *app)
 {
     uint64_t count;
@@ -99,6 +174,10 @@ static void app_handle_events(struct app *app)
             app->should_quit = true;
         }
     }
+    // Every iteration, polled or not: the server also enforces client time-outs.
+    control_server_dispatch(app->control, app->control_fds, app->n_control_fds, handle_control,
+                            app);
+    app->n_control_fds = 0;
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
         if (event.type == SDL_QUIT) {
@@ -120,12 +199,17 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         int64_t cap = monotime_now_ns() + EVENT_PUMP_MAX_WAIT_NS;
         deadline_ns = deadline_ns < cap ? deadline_ns : cap;
     }
-    struct pollfd fds[3] = {
+    struct pollfd fds[3 + CONTROL_SERVER_POLL_FDS_MAX] = {
         {.fd = app->wake_fd, .events = POLLIN},
         {.fd = app->signal_fd, .events = POLLIN},
         {.fd = display_fd, .events = POLLIN},
     };
     nfds_t n_fds = display_fd >= 0 ? 3 : 2;
+    nfds_t control_at = n_fds;
+    n_fds += control_server_poll_fds(app->control, fds + control_at, CONTROL_SERVER_POLL_FDS_MAX);
+    int64_t control_ns = control_server_next_deadline_ns(app->control);
+    deadline_ns = control_ns < deadline_ns ? control_ns : deadline_ns;
+    app->n_control_fds = 0;
     struct timespec timeout, *timeout_pointer = NULL;
     if (deadline_ns != INT64_MAX) {
         int64_t wait_ns = deadline_ns - monotime_now_ns();
@@ -135,12 +219,17 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         timeout.tv_nsec = (long)(wait_ns % NS_PER_S);
         timeout_pointer = &timeout;
     }
-    if (ppoll(fds, n_fds, timeout_pointer, NULL) < 0 && errno != EINTR)
+    if (ppoll(fds, n_fds, timeout_pointer, NULL) < 0 && errno != EINTR) {
         log_error("waiting: %s", strerror(errno));
+        return;
+    }
+    app->n_control_fds = n_fds - control_at;
+    memcpy(app->control_fds, fds + control_at, app->n_control_fds * sizeof fds[0]);
 }
 
 static void app_destroy(struct app *app)
 {
+    control_server_close(app->control);
     sequence_destroy(app->sequence, monotime_now_ns()); // before the clips' audio device goes
     audio_out_close(app->audio);
     presenter_destroy(app->presenter);
@@ -178,6 +267,26 @@ static int load_program(struct app *app)
         return -1;
     }
     return 0;
+}
+
+// The control socket: --control PATH, else $RUNTIME_DIRECTORY/control.sock
+// under systemd, else none (a preview on a laptop needs none). Playing goes on
+// without it when it cannot be opened.
+static void open_control(struct app *app)
+{
+    const char *runtime_dir = getenv("RUNTIME_DIRECTORY");
+    char *path = app->options->control_path ? xstrdup(app->options->control_path)
+                 : runtime_dir              ? xasprintf("%s/control.sock", runtime_dir)
+                                            : NULL;
+    if (!path)
+        return;
+    char error[512];
+    app->control = control_server_open(path, error, sizeof error);
+    if (app->control)
+        log_info("control socket: %s", path);
+    else
+        log_error("no control socket: %s", error);
+    free(path);
 }
 
 static int open_outputs(struct app *app)
@@ -224,6 +333,7 @@ static int open_outputs(struct app *app)
         .height_px = app->output_height_px,
     };
     app->sequence = sequence_create(&context);
+    open_control(app);
     return 0;
 }
 
@@ -231,6 +341,7 @@ int app_run(const struct app_options *options)
 {
     struct app app_storage = {.options = options, .wake_fd = -1, .signal_fd = -1};
     struct app *app = &app_storage;
+    app->started_ns = monotime_now_ns();
     // Before any thread exists (SDL's, decoders'), so every thread inherits the mask.
     app->signal_fd = signals_open();
     app->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

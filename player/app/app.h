@@ -8,6 +8,7 @@ struct app_options {
     const char *content_root;  // NULL: "content" beside the playlist's folder
     long loops;                // stop after this many passes; 0 = forever
     const char *play_log_path; // NULL: no play log
+    const char *control_path;  // NULL: $RUNTIME_DIRECTORY/control.sock, or none
     int window_width_px;       // 0 x 0: full-screen
     int window_height_px;
     // --render: the deck to draw, where to, and at which screen size.

@@ -61,6 +61,9 @@ struct sequence {
     int64_t next_fade_ns; // fade for the next still shown; 0 = cut
     long loops_done;
     bool is_done;
+    bool is_paused;
+    int64_t paused_left_ns;   // a paused slide's time still to run
+    char last_error[512];     // the last skipped or failed entry's reason
     size_t failures_in_a_row; // entries skipped since something last played
 };
 
@@ -137,6 +140,9 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
         record.frames_dropped = stats.frames_dropped;
         record.decoder = clip_get_info(slot->clip)->decoder_name;
     }
+    if (result != PLAY_RESULT_OK)
+        snprintf(sequence->last_error, sizeof sequence->last_error, "%s: %s", entry->display_path,
+                 error ? error : "unknown error");
     if (result != PLAY_RESULT_OK)
         log_warning("%s:%d: %s %s: %s", program_playlist_path(sequence->context.program),
                     entry->line, entry->display_path,
@@ -366,6 +372,8 @@ static void advance_to(struct sequence *sequence, size_t index, int64_t now_ns,
 
 static bool is_current_done(const struct sequence *sequence, int64_t now_ns)
 {
+    if (sequence->is_paused)
+        return false;
     if (sequence->current.clip)
         return clip_is_finished(sequence->current.clip, now_ns);
     return now_ns >= sequence->end_ns;
@@ -381,7 +389,9 @@ static int64_t due_end_ns(const struct sequence *sequence, int64_t now_ns)
     return end_ns < now_ns ? end_ns : now_ns;
 }
 
-static void finish_current(struct sequence *sequence, int64_t now_ns)
+// Ends the entry on screen and moves to the entry after it, or to
+// next_index_override when that is not SIZE_MAX (skipping by hand).
+static void finish_current_to(struct sequence *sequence, int64_t now_ns, size_t index_override)
 {
     struct slot *current = &sequence->current;
     // A clip that ended without a single picture was never really shown.
@@ -401,7 +411,7 @@ static void finish_current(struct sequence *sequence, int64_t now_ns)
     current->still = NULL;
     size_t index = current->index;
     slot_clear(sequence, current);
-    index = next_index(sequence, index);
+    index = index_override != SIZE_MAX ? index_override : next_index(sequence, index);
     if (sequence->is_done) {
         presenter_still_destroy(sequence->context.presenter, old_still);
         return;
@@ -452,7 +462,7 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
         return;
     }
     if (is_current_done(sequence, now_ns)) {
-        finish_current(sequence, now_ns);
+        finish_current_to(sequence, now_ns, SIZE_MAX);
         return;
     }
     // Prepared once the new entry is up, so preparing never delays its
@@ -498,8 +508,52 @@ int64_t sequence_next_deadline_ns(const struct sequence *sequence, int64_t now_n
     else if (sequence->current.clip)
         entry_ns = clip_next_deadline_ns(sequence->current.clip, now_ns);
     else
-        entry_ns = sequence->end_ns;
+        entry_ns = sequence->is_paused ? INT64_MAX : sequence->end_ns;
     return entry_ns < screen_ns ? entry_ns : screen_ns;
+}
+
+void sequence_get_status(const struct sequence *sequence, int64_t now_ns,
+                         struct sequence_status *status)
+{
+    const struct slot *current = &sequence->current;
+    *status = (struct sequence_status){
+        .entry = current->is_used ? current->entry : NULL,
+        .position_ms = sequence->has_shown ? (now_ns - sequence->shown_ns) / NS_PER_MS : 0,
+        .is_paused = sequence->is_paused,
+        .last_error = sequence->last_error[0] ? sequence->last_error : NULL,
+    };
+    if (current->clip) {
+        struct clip_stats stats = clip_get_stats(current->clip);
+        status->decoder = clip_get_info(current->clip)->decoder_name;
+        status->frames_shown = stats.frames_shown;
+        status->frames_dropped = stats.frames_dropped;
+    }
+}
+
+void sequence_skip(struct sequence *sequence, int direction, int64_t now_ns)
+{
+    if (!sequence->current.is_used || sequence->is_done)
+        return;
+    size_t n_entries = program_n_entries(sequence->context.program);
+    size_t index = sequence->current.index;
+    size_t target = direction < 0 ? (index + n_entries - 1) % n_entries : (index + 1) % n_entries;
+    sequence->is_paused = false;
+    finish_current_to(sequence, now_ns, target);
+}
+
+void sequence_set_paused(struct sequence *sequence, bool is_paused, int64_t now_ns)
+{
+    if (sequence->is_paused == is_paused)
+        return;
+    sequence->is_paused = is_paused;
+    if (sequence->current.clip)
+        return; // a clip plays on; is_current_done() holds its last frame
+    if (is_paused) {
+        int64_t left_ns = sequence->end_ns - now_ns;
+        sequence->paused_left_ns = left_ns > 0 ? left_ns : 0;
+    } else {
+        sequence->end_ns = now_ns + sequence->paused_left_ns;
+    }
 }
 
 bool sequence_is_done(const struct sequence *sequence)

@@ -50,6 +50,27 @@ void sequence_render(struct sequence *sequence, int64_t now_ns);
 // still needs preparing, or INT64_MAX while waiting for a decoder's wakeup.
 int64_t sequence_next_deadline_ns(const struct sequence *sequence, int64_t now_ns);
 
+// What is on screen, for the control socket's status.
+struct sequence_status {
+    const struct program_entry *entry; // NULL before the first entry; borrowed
+    int64_t position_ms;               // how long it has been on screen
+    bool is_paused;
+    const char *decoder; // videos; NULL otherwise; borrowed
+    int64_t frames_shown, frames_dropped;
+    const char *last_error; // the last skipped or failed entry's reason, or NULL
+};
+
+void sequence_get_status(const struct sequence *sequence, int64_t now_ns,
+                         struct sequence_status *status);
+
+// Leaves the entry on screen now (logged as ok with its time so far) for the
+// next one (direction 1) or the previous one (-1), wrapping around.
+void sequence_skip(struct sequence *sequence, int direction, int64_t now_ns);
+
+// Paused: the entry on screen stays. A slide stays until resumed (then gets
+// the rest of its time); a clip plays to its end and its last frame stays.
+void sequence_set_paused(struct sequence *sequence, bool is_paused, int64_t now_ns);
+
 // True once the requested number of passes has been played.
 bool sequence_is_done(const struct sequence *sequence);
 
