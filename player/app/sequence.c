@@ -198,6 +198,7 @@ static bool prepare(struct sequence *sequence, size_t index, struct slot *slot, 
             .audio = program_settings(context->program)->is_audio_on ? context->audio : NULL,
             .wakeup = context->wakeup,
             .wakeup_context = context->wakeup_context,
+            .is_hwdec_allowed = program_settings(context->program)->is_hwdec_allowed,
         };
         if (is_ahead) {
             struct opener *opener = xcalloc(1, sizeof *opener);

@@ -544,8 +544,8 @@ struct clip *clip_open(const char *path, const struct clip_options *options, cha
     if (clip->video_index < 0 ||
         media_probe_check_clip(clip->format, clip->video_index, error, error_size) < 0)
         goto fail;
-    if (media_probe_open_decoder(&clip->video_decoder, clip->format, clip->video_index, true, error,
-                                 error_size) < 0)
+    if (media_probe_open_video_decoder(&clip->video_decoder, clip->format, clip->video_index,
+                                       clip->options.is_hwdec_allowed, error, error_size) < 0)
         goto fail;
     if (clip->options.audio)
         clip_open_audio(clip);

@@ -33,6 +33,7 @@ struct clip_options {
     struct audio_out *audio; // borrowed; NULL plays silently (audio = off, or no device)
     clip_wakeup_fn wakeup;   // may be NULL
     void *wakeup_context;
+    bool is_hwdec_allowed; // hwdec = auto: try the V4L2 M2M hardware decoder first
 };
 
 struct clip_info {

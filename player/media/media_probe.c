@@ -3,6 +3,7 @@
 // decoder selection, and --check's "can this file be shown" built from them.
 #include "media/media_probe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -281,6 +282,52 @@ int media_probe_open_decoder(AVCodecContext **decoder, AVFormatContext *format, 
     }
     *decoder = context;
     return 0;
+}
+
+// True when the machine has a V4L2 video device (/dev/video*): without one a
+// v4l2m2m decoder cannot open, and trying would only print FFmpeg's errors.
+static bool has_v4l2_devices(void)
+{
+    DIR *dev = opendir("/dev");
+    if (!dev)
+        return false;
+    bool has_video = false;
+    struct dirent *entry;
+    while (!has_video && (entry = readdir(dev)))
+        has_video = strncmp(entry->d_name, "video", 5) == 0;
+    closedir(dev);
+    return has_video;
+}
+
+// The hardware decoder for the stream's codec, opened, or NULL.
+static AVCodecContext *open_v4l2m2m_decoder(const AVStream *stream)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_v4l2m2m", avcodec_get_name(stream->codecpar->codec_id));
+    const AVCodec *codec = avcodec_find_decoder_by_name(name);
+    if (!codec || !has_v4l2_devices())
+        return NULL;
+    AVCodecContext *context = avcodec_alloc_context3(codec);
+    if (!context)
+        return NULL;
+    context->pkt_timebase = stream->time_base;
+    context->max_pixels = MEDIA_PROBE_MAX_PIXELS;
+    if (avcodec_parameters_to_context(context, stream->codecpar) < 0 ||
+        avcodec_open2(context, codec, NULL) < 0)
+        avcodec_free_context(&context);
+    return context;
+}
+
+int media_probe_open_video_decoder(AVCodecContext **decoder, AVFormatContext *format,
+                                   int stream_index, bool is_hardware_allowed, char *error,
+                                   size_t error_size)
+{
+    if (is_hardware_allowed) {
+        *decoder = open_v4l2m2m_decoder(format->streams[stream_index]);
+        if (*decoder)
+            return 0;
+    }
+    return media_probe_open_decoder(decoder, format, stream_index, true, error, error_size);
 }
 
 // Feeds one step of input: the next packet of the stream, or at the end of

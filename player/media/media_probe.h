@@ -87,6 +87,16 @@ int media_probe_check_clip(const struct AVFormatContext *format, int stream_inde
 int media_probe_open_decoder(struct AVCodecContext **decoder, struct AVFormatContext *format,
                              int stream_index, bool is_threaded, char *error, size_t error_size);
 
+// Any thread. The decoder for a clip's video: with is_hardware_allowed, the
+// V4L2 memory-to-memory decoder for the stream's codec first (h264_v4l2m2m
+// on a Raspberry Pi 4, hevc_v4l2m2m on a Pi 5) when the machine has V4L2
+// devices; it falls back silently to software decoding with frame and slice
+// threads when there is none or it does not open. Same contract as
+// media_probe_open_decoder(); the decoder's name tells which one runs.
+int media_probe_open_video_decoder(struct AVCodecContext **decoder, struct AVFormatContext *format,
+                                   int stream_index, bool is_hardware_allowed, char *error,
+                                   size_t error_size);
+
 // Any thread. Reads format and decodes stream_index with decoder until the
 // first frame, which it writes into frame (blank on entry; caller unrefs).
 // Returns 0, or a negative AVERROR code with a reason in error.

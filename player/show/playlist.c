@@ -31,15 +31,16 @@ enum setting {
     SETTING_AUDIO,
     SETTING_TRANSITION,
     SETTING_SAFE_MARGIN,
+    SETTING_HWDEC,
     SETTING_COUNT,
 };
 
 static const char *const setting_names[SETTING_COUNT] = {"slide-time", "audio", "transition",
-                                                         "safe-margin"};
+                                                         "safe-margin", "hwdec"};
 // Shown when a setting has no value, and in unknown-setting messages.
 static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s", "audio = on", "transition = fade 400ms", "safe-margin = 5%"};
-#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin"
+    "slide-time = 8s", "audio = on", "transition = fade 400ms", "safe-margin = 5%", "hwdec = off"};
+#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec"
 #define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
@@ -354,6 +355,16 @@ static void apply_safe_margin(struct parser *parser, const struct token *value)
     parser->playlist->settings.safe_margin_percent = percent;
 }
 
+static void apply_hwdec(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    if (token_equals(value, "auto") || token_equals(value, "off"))
+        parser->playlist->settings.is_hwdec_allowed = token_equals(value, "auto");
+    else
+        report(parser, value->text, "hwdec must be auto or off, not '%s'",
+               snippet(&shown, value->text, value->length));
+}
+
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
@@ -372,6 +383,9 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
         break;
     case SETTING_SAFE_MARGIN:
         apply_safe_margin(parser, &values[0]);
+        break;
+    case SETTING_HWDEC:
+        apply_hwdec(parser, &values[0]);
         break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
@@ -613,6 +627,7 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
     playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
     playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
+    playlist->settings.is_hwdec_allowed = true;
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;

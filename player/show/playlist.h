@@ -27,6 +27,7 @@ struct playlist_settings {
     bool is_audio_on;        // audio = on|off; default off (a quiet hallway)
     int64_t transition_ms;   // transition = fade [DURATION] | none; 0 = cut
     int safe_margin_percent; // safe-margin = N%: kept free on each side for overscan
+    bool is_hwdec_allowed;   // hwdec = auto|off; default auto (hardware decoder when there is one)
 };
 
 struct playlist_item {

@@ -228,6 +228,7 @@ class BrokenMediaTest(PlayerTest):
             "/etc/fonts/", "/var/cache/fontconfig/", f"{home}/.cache/fontconfig/",
             f"{home}/.fontconfig/",  # fontconfig's old per-user cache
             "/etc/localtime", "/proc/", "/sys/", "/dev/", "/tmp/.X11-unix/",
+            "/dev",  # listed for V4L2 decoders (hwdec = auto)
             "/etc/nsswitch.conf", "/etc/passwd",  # glibc finding $HOME for the caches
             "/etc/drirc", f"{home}/.drirc", "/etc/glvnd/",  # Mesa, behind SDL's offscreen EGL
             f"{home}/.cache/mesa_shader_cache/",

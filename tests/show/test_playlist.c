@@ -221,7 +221,30 @@ static const struct display_case display_cases[] = {
     {"safe-margin = 25%\n", -1, 0, "safe-margin must be a percentage from 0% to 20%"},
     {"safe-margin = 5% 6%\n", -1, 0, "unexpected '6%' after the value of safe-margin"},
     {"audio = on off\n", -1, 0, "unexpected 'off' after the value of audio"},
+    {"hwdec = on\n", -1, 0, "hwdec must be auto or off, not 'on'"},
 };
+
+static void test_hwdec_setting(void **state)
+{
+    (void)state;
+    const struct {
+        const char *text;
+        bool is_allowed;
+    } cases[] = {
+        {"deck a.md\n", true},
+        {"hwdec = auto\ndeck a.md\n", true},
+        {"hwdec = off\ndeck a.md\n", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct parse_report report;
+        struct playlist *playlist = playlist_parse(cases[i].text, strlen(cases[i].text), &report);
+        assert_non_null(playlist);
+        if (playlist_settings(playlist)->is_hwdec_allowed != cases[i].is_allowed)
+            fail_msg("'%s': hwdec allowed %d, expected %d", cases[i].text,
+                     playlist_settings(playlist)->is_hwdec_allowed, cases[i].is_allowed);
+        playlist_destroy(playlist);
+    }
+}
 
 static void test_display_settings(void **state)
 {
@@ -284,14 +307,15 @@ static const struct error_case error_cases[] = {
      NULL,
      1,
      {{1, 1,
-       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin); "
+       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec); "
        "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "volume = 3\ndeck a.md\n",
      0,
      "did you mean",
      1,
-     {{1, 1, "unknown setting 'volume' (known: slide-time, audio, transition, safe-margin)"}}},
+     {{1, 1,
+       "unknown setting 'volume' (known: slide-time, audio, transition, safe-margin, hwdec)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
@@ -600,6 +624,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_playlists),
         cmocka_unit_test(test_display_settings),
+        cmocka_unit_test(test_hwdec_setting),
         cmocka_unit_test(test_mistakes_are_reported),
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
