@@ -7,9 +7,9 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # Packages to build and run the player (and make the lesson's stand-in clips).
 run_packages="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libavformat-dev
 libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libmd4c-dev libunibreak-dev
-libfontconfig-dev fontconfig fonts-noto-cjk ffmpeg"
+libfontconfig-dev fontconfig fonts-noto-cjk ffmpeg libsystemd-dev"
 # Extra packages the test suite uses.
-test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace"
+test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace systemd"
 
 say() { printf '==> %s\n' "$*"; }
 
