@@ -117,6 +117,8 @@ int play_log_format(const struct play_record *record, char *buffer, size_t buffe
             record->frames_shown, record->frames_dropped);
         if (record->decoder)
             put_string(&writer, "decoder", record->decoder);
+        if (record->av_offset_max_ms >= 0)
+            put(&writer, ",\"av_offset_max_ms\":%" PRId64, record->av_offset_max_ms);
     }
     put(&writer, "}\n");
     return writer.has_overflowed ? -1 : (int)writer.used;

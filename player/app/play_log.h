@@ -26,7 +26,8 @@ struct play_record {
     const char *error; // NULL when result is OK
     bool is_video;     // adds the fields below
     int64_t frames_shown, frames_dropped;
-    const char *decoder; // NULL when unknown
+    const char *decoder;      // NULL when unknown
+    int64_t av_offset_max_ms; // largest picture-to-sound distance; -1: no sound played
 };
 
 struct play_log;

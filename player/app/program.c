@@ -221,6 +221,8 @@ static void add_item(struct program *program, const struct playlist_item *item,
     entry->file_path = resolved;
     entry->display_path = resolved ? relative_to_root(program, resolved) : item->path;
     entry->duration_ms = kind == ENTRY_KIND_VIDEO ? -1 : duration_ms;
+    entry->volume_percent =
+        item->volume_percent >= 0 ? item->volume_percent : settings->volume_percent;
     if (kind == ENTRY_KIND_IMAGE && has_video_extension(item->path))
         diagnostics_add(diagnostics, program->playlist_path, item->line,
                         "%s looks like a video: use 'video %s'", item->path, item->path);

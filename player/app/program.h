@@ -27,6 +27,7 @@ struct program_entry {
     size_t slide_index;       // ENTRY_KIND_SLIDE: 0-based
     const char *deck_dir;     // ENTRY_KIND_SLIDE: resolved folder of the deck, for its images
     int64_t duration_ms;      // slides and images; -1 for video (plays to its end)
+    int volume_percent;       // videos: how loud their sound plays, 0-100
     const char *problem;      // non-NULL: cannot be played (missing file, bad deck); skip it
 };
 

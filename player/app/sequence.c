@@ -131,6 +131,7 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
         .result = result,
         .error = error,
         .is_video = entry->kind == ENTRY_KIND_VIDEO,
+        .av_offset_max_ms = -1,
     };
     if (!is_shown)
         clock_gettime(CLOCK_REALTIME, &record.shown_at);
@@ -139,6 +140,8 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
         record.frames_shown = stats.frames_shown;
         record.frames_dropped = stats.frames_dropped;
         record.decoder = clip_get_info(slot->clip)->decoder_name;
+        if (stats.av_offset_max_ns >= 0)
+            record.av_offset_max_ms = (stats.av_offset_max_ns + NS_PER_MS / 2) / NS_PER_MS;
     }
     if (result != PLAY_RESULT_OK)
         snprintf(sequence->last_error, sizeof sequence->last_error, "%s: %s", entry->display_path,
@@ -199,6 +202,7 @@ static bool prepare(struct sequence *sequence, size_t index, struct slot *slot, 
             .wakeup = context->wakeup,
             .wakeup_context = context->wakeup_context,
             .is_hwdec_allowed = program_settings(context->program)->is_hwdec_allowed,
+            .volume_percent = entry->volume_percent,
         };
         if (is_ahead) {
             struct opener *opener = xcalloc(1, sizeof *opener);
@@ -488,6 +492,8 @@ void sequence_render(struct sequence *sequence, int64_t now_ns)
         if (frame && frame_picture_map(sequence->converter, frame, &picture) == 0 &&
             presenter_show_picture(presenter, &picture) == 0)
             mark_shown(sequence, now_ns);
+        else if (frame)
+            clip_discard_frame(clip);
     }
     presenter_present(presenter, now_ns);
     if (sequence->fading_still && !presenter_is_fading(presenter, now_ns)) {

@@ -10,6 +10,7 @@
 #include "media/clip.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/display.h>
 #include <libswresample/swresample.h>
 
 #include "base/log.h"
@@ -292,6 +294,48 @@ static int clip_audio_setup_resampler(struct clip_audio *audio, const AVFrame *f
     return ret;
 }
 
+// Decoder thread. Scales size bytes of converted PCM to volume_percent.
+// Done here, per clip, because the device is shared by consecutive clips.
+static void clip_scale_volume(struct clip_audio *audio, int volume_percent, size_t size)
+{
+    if (volume_percent >= 100)
+        return;
+    float gain = (float)volume_percent / 100.0f;
+    uint8_t *data = audio->convert_buffer;
+    switch (audio->format.sample_format) {
+    case AV_SAMPLE_FMT_S16:
+        for (size_t i = 0; i + sizeof(int16_t) <= size; i += sizeof(int16_t)) {
+            int16_t sample;
+            memcpy(&sample, data + i, sizeof sample);
+            sample = (int16_t)((float)sample * gain);
+            memcpy(data + i, &sample, sizeof sample);
+        }
+        break;
+    case AV_SAMPLE_FMT_S32:
+        for (size_t i = 0; i + sizeof(int32_t) <= size; i += sizeof(int32_t)) {
+            int32_t sample;
+            memcpy(&sample, data + i, sizeof sample);
+            sample = (int32_t)((double)sample * gain);
+            memcpy(data + i, &sample, sizeof sample);
+        }
+        break;
+    case AV_SAMPLE_FMT_FLT:
+        for (size_t i = 0; i + sizeof(float) <= size; i += sizeof(float)) {
+            float sample;
+            memcpy(&sample, data + i, sizeof sample);
+            sample *= gain;
+            memcpy(data + i, &sample, sizeof sample);
+        }
+        break;
+    case AV_SAMPLE_FMT_U8:
+        for (size_t i = 0; i < size; i++)
+            data[i] = (uint8_t)(128 + (int)((float)(data[i] - 128) * gain));
+        break;
+    default: // audio_out only opens the formats above
+        break;
+    }
+}
+
 static int clip_queue_audio(struct clip *clip, const AVFrame *frame)
 {
     struct clip_audio *audio = &clip->audio;
@@ -317,6 +361,7 @@ static int clip_queue_audio(struct clip *clip, const AVFrame *frame)
         return n_frames;
     audio->next_pts_ns = pts_ns + (int64_t)n_frames * NS_PER_S / audio->format.rate_hz;
     size_t size = (size_t)n_frames * (size_t)audio->format.bytes_per_frame;
+    clip_scale_volume(audio, clip->options.volume_percent, size);
     return clip_ring_write(clip, audio->convert_buffer, size, pts_ns);
 }
 
@@ -498,6 +543,20 @@ static int64_t clip_expected_end_ns(const AVFormatContext *format, const AVStrea
     return clip_to_ns(start + format->duration, AV_TIME_BASE_Q);
 }
 
+// The clockwise turn (0, 90, 180, 270) the stream's display matrix asks
+// for; other angles snap to the nearest quarter turn, flips are ignored.
+static int clip_rotation_degrees(const AVStream *stream)
+{
+    const uint8_t *matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (!matrix)
+        return 0;
+    double counterclockwise = av_display_rotation_get((const int32_t *)matrix);
+    if (counterclockwise != counterclockwise) // NaN: a degenerate matrix
+        return 0;
+    long quarter_turns = lround(-counterclockwise / 90.0);
+    return (int)(((quarter_turns % 4) + 4) % 4) * 90;
+}
+
 static void clip_fill_info(struct clip *clip)
 {
     AVStream *stream = clip->format->streams[clip->video_index];
@@ -508,6 +567,7 @@ static void clip_fill_info(struct clip *clip)
     info->height_px = stream->codecpar->height;
     info->sar_num = sar.num > 0 && sar.den > 0 ? sar.num : 1;
     info->sar_den = sar.num > 0 && sar.den > 0 ? sar.den : 1;
+    info->rotation_degrees = clip_rotation_degrees(stream);
     info->pixel_format = clip->video_decoder->pix_fmt;
     info->duration_ns = clip->format->duration == AV_NOPTS_VALUE
                             ? -1
@@ -537,6 +597,7 @@ struct clip *clip_open(const char *path, const struct clip_options *options, cha
     clip->current = clip_frame_alloc();
     clip->scratch = clip_frame_alloc();
     clip->current_pts_ns = INT64_MIN;
+    clip->stats.av_offset_max_ns = -1;
 
     if (media_probe_open_input(&clip->format, path, &clip->interrupt, error, error_size) < 0)
         goto fail;
@@ -638,20 +699,30 @@ static int64_t clip_media_now(const struct clip *clip, int64_t now_ns)
 
 // Re-anchors the monotonic clock on the audio clock, so that when the audio
 // ends or underruns the picture carries on from where the sound was.
-static void clip_follow_audio(struct clip *clip, int64_t now_ns)
+// Returns true when the sound is being heard now.
+static bool clip_follow_audio(struct clip *clip, int64_t now_ns)
 {
     if (!clip->is_audio_attached)
-        return;
+        return false;
     if (!audio_out_is_attached(clip->options.audio, clip)) {
         clip->is_audio_attached = false; // another clip took the device
         clip_mute_audio(clip);
-        return;
+        return false;
     }
     int64_t media_ns;
-    if (audio_out_read_clock(clip->options.audio, clip, now_ns, &media_ns)) {
-        clip->anchor_media_ns = media_ns;
-        clip->anchor_mono_ns = now_ns;
-    }
+    if (!audio_out_read_clock(clip->options.audio, clip, now_ns, &media_ns))
+        return false;
+    clip->anchor_media_ns = media_ns;
+    clip->anchor_mono_ns = now_ns;
+    return true;
+}
+
+// How far the picture about to be shown is from the sound being heard.
+static void clip_measure_av_offset(struct clip *clip, int64_t pts_ns, int64_t heard_ns)
+{
+    int64_t offset_ns = llabs(heard_ns - pts_ns);
+    if (offset_ns > clip->stats.av_offset_max_ns)
+        clip->stats.av_offset_max_ns = offset_ns;
 }
 
 static const AVFrame *clip_show(struct clip *clip, int64_t pts_ns)
@@ -685,7 +756,7 @@ const AVFrame *clip_frame_due(struct clip *clip, int64_t now_ns)
         return NULL;
     if (!clip->is_started)
         return clip_start(clip, now_ns);
-    clip_follow_audio(clip, now_ns);
+    bool is_heard = clip_follow_audio(clip, now_ns);
     int64_t media_ns = clip->anchor_media_ns + (now_ns - clip->anchor_mono_ns);
     bool has_due = false;
     int64_t due_pts_ns = 0, head_pts_ns;
@@ -697,7 +768,19 @@ const AVFrame *clip_frame_due(struct clip *clip, int64_t now_ns)
         frame_queue_pop(clip->queue, clip->scratch, NULL, &due_pts_ns);
         has_due = true;
     }
-    return has_due ? clip_show(clip, due_pts_ns) : NULL;
+    if (!has_due)
+        return NULL;
+    if (is_heard)
+        clip_measure_av_offset(clip, due_pts_ns, media_ns);
+    return clip_show(clip, due_pts_ns);
+}
+
+void clip_discard_frame(struct clip *clip)
+{
+    if (clip->stats.frames_shown == 0)
+        return;
+    clip->stats.frames_shown--;
+    clip->stats.frames_dropped++;
 }
 
 int64_t clip_next_deadline_ns(const struct clip *clip, int64_t now_ns)

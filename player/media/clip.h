@@ -34,11 +34,14 @@ struct clip_options {
     clip_wakeup_fn wakeup;   // may be NULL
     void *wakeup_context;
     bool is_hwdec_allowed; // hwdec = auto: try the V4L2 M2M hardware decoder first
+    int volume_percent;    // sound level, 0 (silent) to 100 (as in the file); set it
 };
 
 struct clip_info {
     int width_px, height_px;   // coded picture size
     int sar_num, sar_den;      // sample aspect ratio, 1:1 when unknown
+    int rotation_degrees;      // 0, 90, 180 or 270: clockwise turn that shows it upright
+                               // (the display matrix phones write for portrait video)
     int pixel_format;          // enum AVPixelFormat of the frames clip_frame_due() returns
     int64_t duration_ns;       // container duration, or -1 when unknown
     double frame_rate_hz;      // average, 0 when unknown
@@ -48,8 +51,12 @@ struct clip_info {
 };
 
 struct clip_stats {
-    int64_t frames_shown;   // frames returned by clip_frame_due()
-    int64_t frames_dropped; // decoded frames skipped because they were late
+    int64_t frames_shown;   // frames returned by clip_frame_due(), less clip_discard_frame()
+    int64_t frames_dropped; // decoded frames skipped because they were late or not shown
+    // With sound playing: the largest distance (ns) seen between a frame's
+    // pts and the audio being heard when clip_frame_due() returned it;
+    // -1 when the sound never ran (no audio, audio = off, no device).
+    int64_t av_offset_max_ns;
 };
 
 // Main thread. Opens path (a local file; FFmpeg's protocol whitelist is
@@ -83,6 +90,10 @@ void clip_play(struct clip *clip, int64_t now_ns);
 // returns another frame, or clip_close(). Late frames are dropped here and
 // counted.
 const struct AVFrame *clip_frame_due(struct clip *clip, int64_t now_ns);
+
+// Main thread. The frame clip_frame_due() last returned could not be put on
+// screen (upload failed): counted as dropped instead of shown.
+void clip_discard_frame(struct clip *clip);
 
 // Main thread. Monotonic time at which clip_frame_due() will next have work:
 // the next frame's due time, the end of the last frame's display time, or

@@ -32,15 +32,17 @@ enum setting {
     SETTING_TRANSITION,
     SETTING_SAFE_MARGIN,
     SETTING_HWDEC,
+    SETTING_VOLUME,
     SETTING_COUNT,
 };
 
-static const char *const setting_names[SETTING_COUNT] = {"slide-time", "audio", "transition",
-                                                         "safe-margin", "hwdec"};
+static const char *const setting_names[SETTING_COUNT] = {"slide-time",  "audio", "transition",
+                                                         "safe-margin", "hwdec", "volume"};
 // Shown when a setting has no value, and in unknown-setting messages.
 static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s", "audio = on", "transition = fade 400ms", "safe-margin = 5%", "hwdec = off"};
-#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec"
+    "slide-time = 8s",  "audio = on",  "transition = fade 400ms",
+    "safe-margin = 5%", "hwdec = off", "volume = 80%"};
+#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec, volume"
 #define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
@@ -337,22 +339,43 @@ static void apply_transition(struct parser *parser, const struct token *values, 
         settings->transition_ms = ms;
 }
 
+// "N%" with N a whole number from 0 to max_percent; -1 when it is not one.
+static int percent_parse(const char *text, size_t length, int max_percent)
+{
+    int percent = 0;
+    size_t i = 0;
+    while (i < length && text[i] >= '0' && text[i] <= '9' && percent <= max_percent)
+        percent = percent * 10 + (text[i++] - '0');
+    if (i == 0 || i + 1 != length || text[i] != '%' || percent > max_percent)
+        return -1;
+    return percent;
+}
+
 // safe-margin = N% with N a whole number from 0 to PLAYLIST_SAFE_MARGIN_MAX_PERCENT.
 static void apply_safe_margin(struct parser *parser, const struct token *value)
 {
     struct snippet shown;
-    int percent = 0;
-    size_t i = 0;
-    while (i < value->length && value->text[i] >= '0' && value->text[i] <= '9' && percent <= 100)
-        percent = percent * 10 + (value->text[i++] - '0');
-    if (i == 0 || i + 1 != value->length || value->text[i] != '%' ||
-        percent > PLAYLIST_SAFE_MARGIN_MAX_PERCENT) {
+    int percent = percent_parse(value->text, value->length, PLAYLIST_SAFE_MARGIN_MAX_PERCENT);
+    if (percent < 0) {
         report(parser, value->text,
                "safe-margin must be a percentage from 0%% to %d%%, e.g. 5%%, not '%s'",
                PLAYLIST_SAFE_MARGIN_MAX_PERCENT, snippet(&shown, value->text, value->length));
         return;
     }
     parser->playlist->settings.safe_margin_percent = percent;
+}
+
+// volume = N%: the clips' sound level unless an item sets its own.
+static void apply_volume(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    int percent = percent_parse(value->text, value->length, 100);
+    if (percent < 0) {
+        report(parser, value->text, "volume must be a percentage from 0%% to 100%%, not '%s'",
+               snippet(&shown, value->text, value->length));
+        return;
+    }
+    parser->playlist->settings.volume_percent = percent;
 }
 
 static void apply_hwdec(struct parser *parser, const struct token *value)
@@ -386,6 +409,9 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
         break;
     case SETTING_HWDEC:
         apply_hwdec(parser, &values[0]);
+        break;
+    case SETTING_VOLUME:
+        apply_volume(parser, &values[0]);
         break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
@@ -560,12 +586,65 @@ static void playlist_append(struct playlist *playlist, const struct playlist_ite
     playlist->items[playlist->n_items++] = *item;
 }
 
+// volume=N% on a video: how loud its sound plays, 0% to 100% of the file's level.
+static bool item_take_option(struct parser *parser, const struct token *token,
+                             struct playlist_item *item)
+{
+    struct snippet shown;
+    snippet(&shown, token->text, token->length);
+    static const char volume_key[] = "volume=";
+    size_t key_length = sizeof volume_key - 1;
+    if (token->length < key_length || memcmp(token->text, volume_key, key_length) != 0) {
+        report(parser, token->text, "unknown item option '%s' (known: volume=N%%)", shown.text);
+        return false;
+    }
+    if (item->kind != PLAYLIST_ITEM_VIDEO) {
+        report(parser, token->text, "only a video has sound to set a volume for; remove '%s'",
+               shown.text);
+        return false;
+    }
+    int percent = percent_parse(token->text + key_length, token->length - key_length, 100);
+    if (percent < 0) {
+        report(parser, token->text, "volume must be a percentage from 0%% to 100%%, not '%s'",
+               shown.text);
+        return false;
+    }
+    item->volume_percent = percent;
+    return true;
+}
+
+static bool is_option(const struct token *token)
+{
+    return token->quoted_length == 0 && memchr(token->text, '=', token->length) != NULL;
+}
+
+// After the path: an optional duration (not for a video), then options.
+static bool item_take_extras(struct parser *parser, const struct token *tokens, size_t n_tokens,
+                             struct playlist_item *item)
+{
+    struct snippet shown;
+    size_t i = 2;
+    if (i < n_tokens && !is_option(&tokens[i]) && !item_take_duration(parser, &tokens[i++], item))
+        return false;
+    for (; i < n_tokens; i++) {
+        if (!is_option(&tokens[i])) {
+            report(parser, tokens[i].text, "unexpected '%s' after the %s",
+                   snippet(&shown, tokens[i].text, tokens[i].length),
+                   item->duration_ms >= 0 ? "duration" : "path");
+            return false;
+        }
+        if (!item_take_option(parser, &tokens[i], item))
+            return false;
+    }
+    return true;
+}
+
 static void parse_item(struct parser *parser, size_t offset)
 {
     struct token tokens[LINE_TOKENS_MAX];
     size_t n_tokens;
     struct snippet shown;
-    struct playlist_item item = {.line = parser->line, .duration_ms = -1};
+    struct playlist_item item = {.line = parser->line, .duration_ms = -1, .volume_percent = -1};
     if (!parser->first_item_line)
         parser->first_item_line = parser->line;
     if (!line_tokenize(parser, offset, tokens, &n_tokens))
@@ -586,13 +665,7 @@ static void parse_item(struct parser *parser, size_t offset)
     }
     if (!item_take_path(parser, &tokens[1], &item))
         return;
-    if (n_tokens > 2 && !item_take_duration(parser, &tokens[2], &item)) {
-        free((char *)item.path);
-        return;
-    }
-    if (n_tokens > 3) {
-        report(parser, tokens[3].text, "unexpected '%s' after the duration",
-               snippet(&shown, tokens[3].text, tokens[3].length));
+    if (!item_take_extras(parser, tokens, n_tokens, &item)) {
         free((char *)item.path);
         return;
     }
@@ -628,6 +701,7 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
     playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
     playlist->settings.is_hwdec_allowed = true;
+    playlist->settings.volume_percent = 100;
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;

@@ -28,6 +28,7 @@ struct playlist_settings {
     int64_t transition_ms;   // transition = fade [DURATION] | none; 0 = cut
     int safe_margin_percent; // safe-margin = N%: kept free on each side for overscan
     bool is_hwdec_allowed;   // hwdec = auto|off; default auto (hardware decoder when there is one)
+    int volume_percent;      // volume = N%: the clips' sound level, 0-100; default 100
 };
 
 struct playlist_item {
@@ -36,6 +37,7 @@ struct playlist_item {
     const char *path;    // relative to the content root, unquoted; owned by the playlist
     int slide_number;    // PLAYLIST_ITEM_SLIDE: 1-based N of PATH#N; otherwise 0
     int64_t duration_ms; // per-item duration, or -1 for the default (slide-time; video: its end)
+    int volume_percent;  // videos: volume=N% (0-100), or -1 for the playlist's volume
 };
 
 struct playlist;

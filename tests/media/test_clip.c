@@ -158,6 +158,7 @@ static struct clip *open_clip(const char *name, struct audio_out *audio_or_null,
         .audio = audio_or_null,
         .wakeup = media_fixtures_waker_wake,
         .wakeup_context = waker,
+        .volume_percent = 100,
     };
     char error[256] = "";
     struct clip *clip = clip_open(fixture(name), &options, error, sizeof error);

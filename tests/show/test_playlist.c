@@ -246,6 +246,27 @@ static void test_hwdec_setting(void **state)
     }
 }
 
+// The playlist's volume is every clip's level unless the item sets its own.
+static void test_volume(void **state)
+{
+    (void)state;
+    const char text[] = "volume = 40%\nvideo a.mp4\nvideo \"b c.mp4\" volume=0%\n"
+                        "video d.mp4 volume=100%\n";
+    struct parse_report report;
+    struct playlist *playlist = playlist_parse(text, strlen(text), &report);
+    assert_non_null(playlist);
+    assert_int_equal(playlist_settings(playlist)->volume_percent, 40);
+    assert_int_equal(playlist_item_at(playlist, 0)->volume_percent, -1);
+    assert_string_equal(playlist_item_at(playlist, 1)->path, "b c.mp4");
+    assert_int_equal(playlist_item_at(playlist, 1)->volume_percent, 0);
+    assert_int_equal(playlist_item_at(playlist, 2)->volume_percent, 100);
+    playlist_destroy(playlist);
+    const char plain[] = "deck a.md\n";
+    playlist = playlist_parse(plain, strlen(plain), &report);
+    assert_int_equal(playlist_settings(playlist)->volume_percent, 100);
+    playlist_destroy(playlist);
+}
+
 static void test_display_settings(void **state)
 {
     (void)state;
@@ -307,15 +328,17 @@ static const struct error_case error_cases[] = {
      NULL,
      1,
      {{1, 1,
-       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec); "
+       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec, "
+       "volume); "
        "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
-     "volume = 3\ndeck a.md\n",
+     "brightness = 3\ndeck a.md\n",
      0,
      "did you mean",
      1,
      {{1, 1,
-       "unknown setting 'volume' (known: slide-time, audio, transition, safe-margin, hwdec)"}}},
+       "unknown setting 'brightness' (known: slide-time, audio, transition, safe-margin, hwdec, "
+       "volume)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
@@ -425,6 +448,17 @@ static const struct error_case error_cases[] = {
      {{1, 13, "duration '8': add a unit: 8s, 1500ms or 2m"},
       {2, 13, "duration '0s': must be longer than 0"},
       {3, 15, "duration '2s#3'"}}},
+    {"bad volumes",
+     "volume = 3\nvideo a.mp4 volume=150%\nimage a.png volume=50%\nvideo b.mp4 loud=1\n"
+     "video c.mp4 volume=5% 8s\n",
+     0,
+     NULL,
+     5,
+     {{1, 10, "volume must be a percentage from 0% to 100%, not '3'"},
+      {2, 13, "volume must be a percentage from 0% to 100%, not 'volume=150%'"},
+      {3, 13, "only a video has sound to set a volume for; remove 'volume=50%'"},
+      {4, 13, "unknown item option 'loud=1' (known: volume=N%)"},
+      {5, 23, "unexpected '8s' after the path"}}},
     {"text after the duration",
      "image a.png 8s xyz\n",
      0,
@@ -625,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_valid_playlists),
         cmocka_unit_test(test_display_settings),
         cmocka_unit_test(test_hwdec_setting),
+        cmocka_unit_test(test_volume),
         cmocka_unit_test(test_mistakes_are_reported),
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
