@@ -62,6 +62,7 @@ struct clip_audio {
     size_t ring_size_bytes, read_pos, n_bytes;
     int64_t read_pts_ns;                   // media time of the byte at read_pos
     bool is_started;                       // the first frame is on screen: the pull hands out PCM
+    bool is_flowing;                       // the pull has handed out PCM: no more waiting for it
     bool is_audible;                       // started and still attached: the writer waits for room
                                            // instead of overwriting the oldest samples
     int64_t start_mono_ns, start_media_ns; // when and at which pts the picture started
@@ -225,9 +226,11 @@ static size_t clip_audio_pull(void *context, uint8_t *buffer, size_t size_bytes,
     pthread_mutex_lock(&audio->lock);
     size_t n = 0;
     // Sound that begins later than the picture (an audio stream starting at
-    // 1 s) waits for its time instead of dragging the clock ahead.
+    // 1 s) waits for its time instead of dragging the clock ahead. Only until
+    // it starts: after that the device's clock leads, and a device a little
+    // faster than the monotonic clock must not be starved into gaps.
     int64_t picture_ns = audio->start_media_ns + (monotime_now_ns() - audio->start_mono_ns);
-    if (audio->is_started && audio->read_pts_ns <= picture_ns) {
+    if (audio->is_started && (audio->is_flowing || audio->read_pts_ns <= picture_ns)) {
         n = size_bytes - size_bytes % (size_t)audio->format.bytes_per_frame;
         n = n < audio->n_bytes ? n : audio->n_bytes;
     }
@@ -238,6 +241,7 @@ static size_t clip_audio_pull(void *context, uint8_t *buffer, size_t size_bytes,
         memcpy(buffer, audio->ring + audio->read_pos, first);
         memcpy(buffer + first, audio->ring, n - first);
         clip_ring_consume(audio, n);
+        audio->is_flowing = true;
         pthread_cond_signal(&audio->has_room);
     }
     pthread_mutex_unlock(&audio->lock);
