@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "base/file_io.h"
 #include "base/log.h"
+#include "base/xalloc.h"
+#include "show/service_config.h"
 
 enum exit_code {
     EXIT_CODE_OK = 0,
@@ -18,8 +21,13 @@ enum exit_code {
 
 static const char usage_text[] =
     "Usage: signage-player [options] PLAYLIST\n"
+    "       signage-player [options] --config FILE [PLAYLIST]\n"
     "Plays PLAYLIST (slides, images and video) full-screen, in a loop.\n"
     "\n"
+    "  --config FILE      take settings from FILE (e.g. /etc/signage/signage.conf):\n"
+    "                     KEY = VALUE lines for playlist, content, play-log and control;\n"
+    "                     relative paths are relative to FILE's folder; the command line\n"
+    "                     wins over FILE; any mistake in FILE is an error (exit 1)\n"
     "  --check            validate the playlist and every file it names, then exit:\n"
     "                     0 clean, 1 problems found (printed as FILE:LINE: message)\n"
     "  --loops N          exit after N complete passes (default: loop forever)\n"
@@ -53,6 +61,19 @@ static int usage_error(const char *format, ...)
     return EXIT_CODE_USAGE;
 }
 
+// Strings main allocated for options; freed before main returns.
+struct owned_options {
+    char *playlist_path, *content_root, *play_log_path, *control_path;
+};
+
+static void owned_options_free(struct owned_options *owned)
+{
+    free(owned->playlist_path);
+    free(owned->content_root);
+    free(owned->play_log_path);
+    free(owned->control_path);
+}
+
 static bool parse_long(const char *text, long min, long *value)
 {
     char *end;
@@ -79,6 +100,95 @@ static bool parse_size(const char *text, int *width, int *height)
     return true;
 }
 
+// path as written in config_file: relative to config_file's folder unless
+// absolute. Caller frees.
+static char *path_beside(const char *config_file, const char *path)
+{
+    const char *slash = strrchr(config_file, '/');
+    if (path[0] == '/' || !slash)
+        return xstrdup(path);
+    return xasprintf("%.*s/%s", (int)(slash - config_file), config_file, path);
+}
+
+// Sets *option from a config value unless the command line already did.
+static void option_fill(const char **option, char **owned, const char *config_file,
+                        const char *value)
+{
+    if (*option || !value)
+        return;
+    *owned = path_beside(config_file, value);
+    *option = *owned;
+}
+
+// One problem with the configuration: plain on stderr for --check (like its
+// other problems), logged with the error priority otherwise.
+static void config_problem(bool is_check, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void config_problem(bool is_check, const char *format, ...)
+{
+    char message[512];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    if (is_check)
+        fprintf(stderr, "%s\n", message);
+    else
+        log_error("%s", message);
+}
+
+// Reads and parses --config FILE and fills the options the command line left
+// unset (owned keeps the strings). On any problem prints each as FILE:LINE:
+// message and returns false.
+static bool config_apply(const char *config_file, bool is_check, struct app_options *options,
+                         struct owned_options *owned)
+{
+    char *text;
+    size_t length;
+    int result = file_read_all(config_file, FILE_IO_TEXT_MAX_BYTES, &text, &length);
+    if (result != 0) {
+        config_problem(is_check, "%s: cannot read the configuration: %s", config_file,
+                       strerror(-result));
+        return false;
+    }
+    struct parse_report report;
+    struct service_config *config = service_config_parse(text, length, &report);
+    free(text);
+    if (!config) {
+        for (size_t i = 0; i < report.n_errors; i++)
+            config_problem(is_check, "%s:%d: %s", config_file, report.errors[i].line,
+                           report.errors[i].message);
+        if (report.n_dropped)
+            config_problem(is_check, "%s: %zu more problems not shown", config_file,
+                           report.n_dropped);
+        return false;
+    }
+    option_fill(&options->playlist_path, &owned->playlist_path, config_file,
+                service_config_playlist(config));
+    option_fill(&options->content_root, &owned->content_root, config_file,
+                service_config_content(config));
+    option_fill(&options->play_log_path, &owned->play_log_path, config_file,
+                service_config_play_log(config));
+    option_fill(&options->control_path, &owned->control_path, config_file,
+                service_config_control(config));
+    service_config_destroy(config);
+    return true;
+}
+
+// Runs what options ask for once the command line and --config are settled.
+static int run(const struct app_options *options, bool is_check, const char *config_file)
+{
+    if (options->render_deck_path)
+        return app_render_deck(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    if (!options->playlist_path)
+        return usage_error("%s sets no playlist: add playlist = PATH to it, or give PLAYLIST",
+                           config_file);
+    if (is_check)
+        return app_check(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    return app_run(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -93,7 +203,8 @@ int main(int argc, char **argv)
         OPTION_RENDER,
         OPTION_OUT,
         OPTION_SIZE,
-        OPTION_CONTROL
+        OPTION_CONTROL,
+        OPTION_CONFIG
     };
     static const struct option long_options[] = {
         {"check", no_argument, NULL, OPTION_CHECK},
@@ -102,6 +213,7 @@ int main(int argc, char **argv)
         {"window", required_argument, NULL, OPTION_WINDOW},
         {"content", required_argument, NULL, OPTION_CONTENT},
         {"control", required_argument, NULL, OPTION_CONTROL},
+        {"config", required_argument, NULL, OPTION_CONFIG},
         {"render", required_argument, NULL, OPTION_RENDER},
         {"out", required_argument, NULL, OPTION_OUT},
         {"size", required_argument, NULL, OPTION_SIZE},
@@ -112,6 +224,7 @@ int main(int argc, char **argv)
     };
     struct app_options options = {.render_width_px = 1920, .render_height_px = 1080};
     bool is_check = false;
+    const char *config_file = NULL;
     opterr = 0;
     int option;
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -135,6 +248,9 @@ int main(int argc, char **argv)
             break;
         case OPTION_CONTROL:
             options.control_path = optarg;
+            break;
+        case OPTION_CONFIG:
+            config_file = optarg;
             break;
         case OPTION_RENDER:
             options.render_deck_path = optarg;
@@ -162,13 +278,16 @@ int main(int argc, char **argv)
     if (options.render_deck_path || options.render_out_dir) {
         if (!options.render_deck_path || !options.render_out_dir || optind != argc)
             return usage_error("%s", "--render DECK goes with --out DIR and no PLAYLIST");
-        return app_render_deck(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
-    }
-    if (optind != argc - 1)
+    } else if (optind < argc - 1 || (optind == argc && !config_file)) {
         return usage_error("%s",
                            optind == argc ? "give exactly one PLAYLIST" : "give only one PLAYLIST");
-    options.playlist_path = argv[optind];
-    if (is_check)
-        return app_check(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
-    return app_run(&options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    } else if (optind == argc - 1) {
+        options.playlist_path = argv[optind];
+    }
+    struct owned_options owned = {0};
+    int exit_code = EXIT_CODE_PROBLEMS; // a service with a broken config fails loudly
+    if (!config_file || config_apply(config_file, is_check, &options, &owned))
+        exit_code = run(&options, is_check, config_file);
+    owned_options_free(&owned);
+    return exit_code;
 }

@@ -1,0 +1,270 @@
+// service_config: a line-by-line KEY = VALUE parser for the service settings
+// file. Knows the four keys and their syntax; what the paths mean is main's.
+#include "show/service_config.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "base/xalloc.h"
+
+#define SNIPPET_BYTES_MAX 48 // quoted user text in a message; messages hold 160 bytes
+
+enum key {
+    KEY_PLAYLIST,
+    KEY_CONTENT,
+    KEY_PLAY_LOG,
+    KEY_CONTROL,
+    KEY_COUNT,
+};
+
+static const char *const key_names[KEY_COUNT] = {"playlist", "content", "play-log", "control"};
+#define KEY_KNOWN_LIST "playlist, content, play-log, control"
+// Shown when a setting has no value.
+static const char *const key_examples[KEY_COUNT] = {
+    "playlist = playlists/hallway.playlist", "content = /srv/signage/content",
+    "play-log = /var/log/signage/play.jsonl", "control = /run/signage/control.sock"};
+
+struct service_config {
+    char *values[KEY_COUNT]; // owned; NULL when not set
+};
+
+struct parser {
+    struct service_config *config;
+    struct parse_report *report;
+    const char *line_text; // current line, without its line ending
+    size_t line_length;
+    int line;                 // current 1-based line number
+    int key_lines[KEY_COUNT]; // line where each key was set, or 0
+};
+
+// A piece of user text, cut short to fit in a message.
+struct snippet {
+    char text[SNIPPET_BYTES_MAX + sizeof "..."];
+};
+
+static const char *snippet(struct snippet *out, const char *text, size_t length)
+{
+    size_t cut = length;
+    if (length > SNIPPET_BYTES_MAX) {
+        cut = SNIPPET_BYTES_MAX;
+        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--; // never split a UTF-8 sequence
+    }
+    memcpy(out->text, text, cut);
+    strcpy(out->text + cut, cut < length ? "..." : "");
+    return out->text;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t skip_spaces(const char *text, size_t length, size_t offset)
+{
+    while (offset < length && is_space(text[offset]))
+        offset++;
+    return offset;
+}
+
+// End of text[start, end) without its trailing spaces.
+static size_t trim_end(const char *text, size_t start, size_t end)
+{
+    while (end > start && is_space(text[end - 1]))
+        end--;
+    return end;
+}
+
+#define WHOLE_LINE SIZE_MAX // report()'s offset for a problem of the whole line
+
+// Records a problem on the current line at byte offset (0-based), or on the
+// whole line (column 0) when offset is WHOLE_LINE.
+static void report(struct parser *parser, size_t offset, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(struct parser *parser, size_t offset, const char *format, ...)
+{
+    char message[sizeof parser->report->errors[0].message];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    int column = 0;
+    if (offset != WHOLE_LINE)
+        column = offset < INT_MAX ? (int)offset + 1 : INT_MAX;
+    parse_report_add(parser->report, parser->line, column, "%s", message);
+}
+
+// Reports a NUL byte or invalid UTF-8 on the current line; true if it is clean.
+static bool line_check_encoding(struct parser *parser)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length;
+    const char *nul = memchr(text, '\0', length);
+    if (nul) {
+        report(parser, (size_t)(nul - text),
+               "line contains a NUL byte (save the file as plain UTF-8 text)");
+        return false;
+    }
+    for (size_t offset = 0, start = 0; offset < length; start = offset) {
+        if (utf8_next(text, length, &offset) == UTF8_INVALID) {
+            report(parser, start, "line is not valid UTF-8 (save the file as UTF-8)");
+            return false;
+        }
+    }
+    return true;
+}
+
+// Index of the key spelled by length bytes of text, or KEY_COUNT.
+static size_t key_find(const char *text, size_t length)
+{
+    size_t i = 0;
+    while (i < KEY_COUNT &&
+           !(strlen(key_names[i]) == length && memcmp(key_names[i], text, length) == 0))
+        i++;
+    return i;
+}
+
+// The value between quotes starting at text[start] ('"'), unescaping a
+// backslash before '"' or another backslash (other backslashes stay).
+// Reports an unterminated quote or text after the closing quote and returns
+// NULL. Caller frees.
+static char *quoted_value(struct parser *parser, size_t start, size_t end)
+{
+    const char *text = parser->line_text;
+    char *value = xcalloc(end - start, 1);
+    size_t out = 0, i = start + 1;
+    for (; i < end && text[i] != '"'; i++) {
+        if (text[i] == '\\' && i + 1 < end && (text[i + 1] == '"' || text[i + 1] == '\\'))
+            i++;
+        value[out++] = text[i];
+    }
+    struct snippet shown;
+    size_t after = i < end ? skip_spaces(text, end, i + 1) : end; // end is trimmed
+    if (i == end)
+        report(parser, start, "unterminated quote (add a closing \")");
+    else if (after < end)
+        report(parser, after, "unexpected '%s' after the closing quote (quote the whole value)",
+               snippet(&shown, text + after, end - after));
+    else
+        return value;
+    free(value);
+    return NULL;
+}
+
+// KEY = VALUE: KEY starts at key_start, '=' is at equals. A repeated key
+// keeps its first line's value.
+static void parse_setting(struct parser *parser, size_t key_start, size_t equals)
+{
+    const char *text = parser->line_text;
+    size_t key_end = trim_end(text, key_start, equals);
+    struct snippet shown;
+    if (key_end == key_start) {
+        report(parser, equals, "missing setting name before '=' (known: " KEY_KNOWN_LIST ")");
+        return;
+    }
+    size_t key = key_find(text + key_start, key_end - key_start);
+    if (key == KEY_COUNT) {
+        report(parser, key_start, "unknown setting '%s' (known: " KEY_KNOWN_LIST ")",
+               snippet(&shown, text + key_start, key_end - key_start));
+        return;
+    }
+    if (parser->key_lines[key]) {
+        report(parser, WHOLE_LINE, "'%s' is already set on line %d; give each setting once",
+               key_names[key], parser->key_lines[key]);
+        return;
+    }
+    parser->key_lines[key] = parser->line;
+    size_t value_start = skip_spaces(text, parser->line_length, equals + 1);
+    size_t value_end = trim_end(text, value_start, parser->line_length);
+    char *value = value_start < value_end && text[value_start] == '"'
+                      ? quoted_value(parser, value_start, value_end)
+                      : xstrndup(text + value_start, value_end - value_start);
+    if (value && value[0] == '\0') {
+        report(parser, WHOLE_LINE, "'%s' needs a value, e.g. %s", key_names[key],
+               key_examples[key]);
+        free(value);
+        value = NULL;
+    }
+    parser->config->values[key] = value;
+}
+
+static void parse_line(struct parser *parser)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length;
+    if (!line_check_encoding(parser))
+        return;
+    size_t start = skip_spaces(text, length, 0);
+    if (start == length || text[start] == '#')
+        return;
+    const char *equals = memchr(text + start, '=', length - start);
+    if (equals)
+        parse_setting(parser, start, (size_t)(equals - text));
+    else
+        report(parser, WHOLE_LINE,
+               "missing '=': write each setting as KEY = VALUE, e.g. %s (known: " KEY_KNOWN_LIST
+               ")",
+               key_examples[KEY_PLAYLIST]);
+}
+
+struct service_config *service_config_parse(const char *text, size_t length,
+                                            struct parse_report *report)
+{
+    struct service_config *config = xcalloc(1, sizeof *config);
+    struct parser parser = {.config = config, .report = report};
+    const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
+    parse_report_init(report);
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
+    while (text < end) {
+        const char *newline = memchr(text, '\n', (size_t)(end - text));
+        const char *line_end = newline ? newline : end;
+        parser.line_text = text;
+        parser.line_length = (size_t)(line_end - text);
+        if (parser.line_length && text[parser.line_length - 1] == '\r')
+            parser.line_length--;
+        parser.line += parser.line < INT_MAX;
+        parse_line(&parser);
+        text = newline ? newline + 1 : end;
+    }
+    if (parse_report_count(report) == 0)
+        return config;
+    service_config_destroy(config);
+    return NULL;
+}
+
+void service_config_destroy(struct service_config *config)
+{
+    if (!config)
+        return;
+    for (size_t i = 0; i < KEY_COUNT; i++)
+        free(config->values[i]);
+    free(config);
+}
+
+const char *service_config_playlist(const struct service_config *config)
+{
+    return config->values[KEY_PLAYLIST];
+}
+
+const char *service_config_content(const struct service_config *config)
+{
+    return config->values[KEY_CONTENT];
+}
+
+const char *service_config_play_log(const struct service_config *config)
+{
+    return config->values[KEY_PLAY_LOG];
+}
+
+const char *service_config_control(const struct service_config *config)
+{
+    return config->values[KEY_CONTROL];
+}
