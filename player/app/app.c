@@ -1,6 +1,7 @@
-// app: the main loop and the state of what is on screen. It owns every
-// module; other threads (decoders) reach it only through the wake eventfd,
-// and signals arrive on a signalfd, so the loop waits in exactly one place.
+// app: the main loop and the player's lifecycle. It owns every module;
+// other threads (decoders) reach it only through the wake eventfd, signals
+// arrive on a signalfd, so the loop waits in exactly one place. The control
+// verbs are app_control.c's, hot reload app_reload.c's.
 #include "app/app.h"
 
 #include <errno.h>
@@ -15,40 +16,17 @@
 
 #include <SDL.h>
 
-#include "app/play_log.h"
-#include "app/png_file.h"
-#include "app/program.h"
-#include "app/sequence.h"
+#include "app/app_internal.h"
+#include "app/diagnostics.h"
+#include "app/slide_view.h"
 #include "base/log.h"
 #include "base/monotime.h"
 #include "base/xalloc.h"
-#include "io/control_server.h"
-#include "media/audio_out.h"
 #include "platform/signals.h"
-#include "render/font.h"
-#include "render/presenter.h"
 
 // Wayland has no fd we can watch without linking it; the compositor's pings
 // still need answers, so input is pumped at least this often there.
 #define EVENT_PUMP_MAX_WAIT_NS (100 * NS_PER_MS)
-
-struct app {
-    const struct app_options *options;
-    struct program *program;
-    struct fonts *fonts;
-    struct presenter *presenter;
-    struct audio_out *audio;
-    struct play_log *play_log;
-    struct sequence *sequence;
-    struct control_server *control;                         // NULL: no control socket
-    struct pollfd control_fds[CONTROL_SERVER_POLL_FDS_MAX]; // as ppoll() returned them
-    size_t n_control_fds;
-    int64_t started_ns;
-    int wake_fd;
-    int signal_fd;
-    bool should_quit;
-    int output_width_px, output_height_px;
-};
 
 char *app_default_content_root(const char *playlist_path)
 {
@@ -58,8 +36,7 @@ char *app_default_content_root(const char *playlist_path)
     return root;
 }
 
-// Decoder threads call this; it only signals.
-static void wake_main_loop(void *context)
+void app_wake_main_loop(void *context)
 {
     const struct app *app = context;
     uint64_t one = 1;
@@ -76,7 +53,9 @@ static void handle_window_event(struct app *app, const SDL_WindowEvent *event)
         if (width != app->output_width_px || height != app->output_height_px) {
             app->output_width_px = width;
             app->output_height_px = height;
-            sequence_set_output_size(app->sequence, width, height, monotime_now_ns());
+            if (app->sequence)
+                sequence_set_output_size(app->sequence, width, height, monotime_now_ns());
+            app_announcement_update(app, monotime_now_ns(), true);
         }
         presenter_invalidate(app->presenter);
         break;
@@ -89,77 +68,13 @@ static void handle_window_event(struct app *app, const SDL_WindowEvent *event)
     }
 }
 
-static void reply_status(struct app *app, struct control_reply *reply, int64_t now_ns)
+// SIGHUP (systemctl reload, logrotate): reopen the play log, check the playlist.
+static void handle_hangup(struct app *app)
 {
-    struct sequence_status status;
-    sequence_get_status(app->sequence, now_ns, &status);
-    control_reply_add_string(reply, "playlist", app->options->playlist_path);
-    if (status.entry) {
-        static const char *const kinds[] = {"slide", "image", "video"};
-        control_reply_add_string(reply, "item", status.entry->display_path);
-        control_reply_add_string(reply, "kind", kinds[status.entry->kind]);
-        control_reply_add_int(reply, "line", status.entry->line);
-    } else {
-        control_reply_add_null(reply, "item");
-    }
-    control_reply_add_int(reply, "position_ms", status.position_ms);
-    control_reply_add_bool(reply, "paused", status.is_paused);
-    control_reply_add_int(reply, "uptime_ms", (now_ns - app->started_ns) / NS_PER_MS);
-    if (status.decoder) {
-        control_reply_add_string(reply, "decoder", status.decoder);
-        control_reply_add_int(reply, "frames_shown", status.frames_shown);
-        control_reply_add_int(reply, "dropped_frames", status.frames_dropped);
-        double seconds = (double)status.position_ms / 1000.0;
-        control_reply_add_double(reply, "fps",
-                                 seconds > 0 ? (double)status.frames_shown / seconds : 0.0);
-    }
-    if (status.last_error)
-        control_reply_add_string(reply, "last_error", status.last_error);
-    else
-        control_reply_add_null(reply, "last_error");
-}
-
-static void take_screenshot(struct app *app, const char *path, struct control_reply *reply,
-                            int64_t now_ns)
-{
-    SDL_Surface *shot = presenter_capture(app->presenter, now_ns);
-    char error[512];
-    if (!shot)
-        control_reply_set_error(reply, "cannot read the screen: %s", SDL_GetError());
-    else if (png_file_write(path, shot, error, sizeof error) != 0)
-        control_reply_set_error(reply, "cannot write the screenshot: %s", error);
-    else
-        control_reply_add_string(reply, "screenshot", path);
-    SDL_FreeSurface(shot);
-}
-
-// Main thread, from control_server_dispatch(): one request of signage-ctl.
-static void handle_control(void *context, const struct control_request *request,
-                           struct control_reply *reply)
-{
-    struct app *app = context;
-    int64_t now_ns = monotime_now_ns();
-    switch (request->verb) {
-    case CONTROL_VERB_STATUS:
-        break;
-    case CONTROL_VERB_NEXT:
-    case CONTROL_VERB_PREV:
-        sequence_skip(app->sequence, request->verb == CONTROL_VERB_NEXT ? 1 : -1, now_ns);
-        break;
-    case CONTROL_VERB_PAUSE:
-    case CONTROL_VERB_RESUME:
-        sequence_set_paused(app->sequence, request->verb == CONTROL_VERB_PAUSE, now_ns);
-        break;
-    case CONTROL_VERB_SCREENSHOT:
-        take_screenshot(app, request->path, reply, now_ns);
-        return;
-    case CONTROL_VERB_RELOAD:
-    case CONTROL_VERB_ANNOUNCE:
-        control_reply_set_error(reply, "%s is not available in this version of signage-player",
-                                control_verb_name(request->verb));
-        return;
-    }
-    reply_status(app, reply, monotime_now_ns());
+    char error[APP_ERROR_SIZE];
+    if (app->play_log && play_log_reopen(app->play_log, error, sizeof error) != 0)
+        log_error("play log: %s", error);
+    app_reload_request(app, false, "SIGHUP");
 }
 
 static void app_handle_events(struct app *app)
@@ -172,12 +87,11 @@ static void app_handle_events(struct app *app)
         if (signal_number == SIGINT || signal_number == SIGTERM) {
             log_info("%s: stopping", strsignal(signal_number));
             app->should_quit = true;
+        } else if (signal_number == SIGHUP) {
+            handle_hangup(app);
         }
     }
-    // Every iteration, polled or not: the server also enforces client time-outs.
-    control_server_dispatch(app->control, app->control_fds, app->n_control_fds, handle_control,
-                            app);
-    app->n_control_fds = 0;
+    app_control_handle(app);
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
         if (event.type == SDL_QUIT) {
@@ -199,12 +113,13 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         int64_t cap = monotime_now_ns() + EVENT_PUMP_MAX_WAIT_NS;
         deadline_ns = deadline_ns < cap ? deadline_ns : cap;
     }
-    struct pollfd fds[3 + CONTROL_SERVER_POLL_FDS_MAX] = {
+    struct pollfd fds[3 + APP_RELOAD_POLL_FDS_MAX + CONTROL_SERVER_POLL_FDS_MAX] = {
         {.fd = app->wake_fd, .events = POLLIN},
         {.fd = app->signal_fd, .events = POLLIN},
         {.fd = display_fd, .events = POLLIN},
     };
     nfds_t n_fds = display_fd >= 0 ? 3 : 2;
+    n_fds += app_reload_poll_fds(app, fds + n_fds);
     nfds_t control_at = n_fds;
     n_fds += control_server_poll_fds(app->control, fds + control_at, CONTROL_SERVER_POLL_FDS_MAX);
     int64_t control_ns = control_server_next_deadline_ns(app->control);
@@ -229,13 +144,19 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
 
 static void app_destroy(struct app *app)
 {
+    app_reload_close(app);
     control_server_close(app->control);
     sequence_destroy(app->sequence, monotime_now_ns()); // before the clips' audio device goes
     audio_out_close(app->audio);
+    presenter_still_destroy(app->presenter, app->problem_card);
     presenter_destroy(app->presenter);
     fonts_destroy(app->fonts);
     play_log_close(app->play_log);
+    program_destroy(app->pending);
     program_destroy(app->program);
+    free(app->announcement);
+    free(app->content_root);
+    service_notify_close(app->notify);
     if (app->wake_fd >= 0)
         close(app->wake_fd);
     if (app->signal_fd >= 0)
@@ -243,55 +164,53 @@ static void app_destroy(struct app *app)
     SDL_Quit();
 }
 
-static void print_diagnostics(const struct diagnostics *diagnostics)
+// The playlist as it is at start. NULL when it cannot be played at all
+// (each problem logged as FILE:LINE); problems with single items are logged
+// and those items skipped in their turn.
+static struct program *load_first_program(struct app *app, char *problem, size_t problem_size)
 {
+    struct diagnostics *diagnostics = diagnostics_create();
+    struct program *program =
+        program_load(app->options->playlist_path, app->content_root, diagnostics);
     for (size_t i = 0; i < diagnostics_count(diagnostics); i++)
         log_error("%s", diagnostics_at(diagnostics, i));
-}
-
-static int load_program(struct app *app)
-{
-    char *default_root = NULL;
-    const char *root = app->options->content_root;
-    if (!root)
-        root = default_root = app_default_content_root(app->options->playlist_path);
-    struct diagnostics *diagnostics = diagnostics_create();
-    app->program = program_load(app->options->playlist_path, root, diagnostics);
-    print_diagnostics(diagnostics); // problems with single items: they are skipped
+    snprintf(problem, problem_size, "%s",
+             diagnostics_count(diagnostics) > 0 ? diagnostics_at(diagnostics, 0) : "");
     diagnostics_destroy(diagnostics);
-    free(default_root);
-    if (!app->program)
-        return -1;
-    if (program_n_entries(app->program) == 0) {
-        log_error("%s: nothing to play", app->options->playlist_path);
-        return -1;
+    if (program && program_n_entries(program) == 0) {
+        snprintf(problem, problem_size, "%s: nothing to play", app->options->playlist_path);
+        log_error("%s", problem);
+        program_destroy(program);
+        program = NULL;
     }
-    return 0;
+    return program;
 }
 
-// The control socket: --control PATH, else $RUNTIME_DIRECTORY/control.sock
-// under systemd, else none (a preview on a laptop needs none). Playing goes on
-// without it when it cannot be opened.
-static void open_control(struct app *app)
+// A service must not die on a broken playlist (systemd would restart it
+// into the same error, with a black screen between): the screen says what
+// is wrong, and the first playlist that passes a reload check takes over.
+static void show_problem_card(struct app *app, const char *problem)
 {
-    const char *runtime_dir = getenv("RUNTIME_DIRECTORY");
-    char *path = app->options->control_path ? xstrdup(app->options->control_path)
-                 : runtime_dir              ? xasprintf("%s/control.sock", runtime_dir)
-                                            : NULL;
-    if (!path)
-        return;
-    char error[512];
-    app->control = control_server_open(path, error, sizeof error);
-    if (app->control)
-        log_info("control socket: %s", path);
-    else
-        log_error("no control socket: %s", error);
-    free(path);
+    char text[APP_ERROR_SIZE];
+    snprintf(text, sizeof text, "%s", problem[0] ? problem : app->options->playlist_path);
+    SDL_Surface *surface = slide_view_draw_card(
+        app->fonts, "播放列表有错误 · The playlist has errors", text, app->output_width_px,
+        app->output_height_px, PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT / 100.0);
+    if (surface) {
+        app->problem_card = presenter_still_create(app->presenter, surface);
+        SDL_FreeSurface(surface);
+    }
+    if (app->problem_card)
+        presenter_show_still(app->presenter, app->problem_card, 0, monotime_now_ns());
+    app->reload_state = RELOAD_STATE_REJECTED;
+    snprintf(app->reload_problem, sizeof app->reload_problem, "%s", text);
+    log_error("waiting for a playlist that can be played: fix %s (it is watched) or send SIGHUP",
+              app->options->playlist_path);
 }
 
 static int open_outputs(struct app *app)
 {
-    char error[512];
+    char error[APP_ERROR_SIZE];
     if (app->options->play_log_path) {
         app->play_log = play_log_open(app->options->play_log_path, error, sizeof error);
         if (!app->play_log) {
@@ -312,29 +231,65 @@ static int open_outputs(struct app *app)
         return -1;
     }
     presenter_get_output_size(app->presenter, &app->output_width_px, &app->output_height_px);
-    if (program_settings(app->program)->is_audio_on) {
-        app->audio = audio_out_open(error, sizeof error);
-        if (!app->audio)
-            log_warning("no audio device (%s): video plays silently", error);
-    }
     log_info("showing %s on %s at %dx%d, text in %s", app->options->playlist_path,
              presenter_describe(app->presenter), app->output_width_px, app->output_height_px,
              fonts_primary_description(app->fonts));
-    struct sequence_context context = {
-        .program = app->program,
-        .fonts = app->fonts,
-        .presenter = app->presenter,
-        .audio = app->audio,
-        .play_log = app->play_log,
-        .wakeup = wake_main_loop,
-        .wakeup_context = app,
-        .loops = app->options->loops,
-        .width_px = app->output_width_px,
-        .height_px = app->output_height_px,
-    };
-    app->sequence = sequence_create(&context);
-    open_control(app);
     return 0;
+}
+
+// ---- Telling systemd --------------------------------------------------------------
+
+// Evidence the player is really presenting: the main loop runs (it is here),
+// and the entry on screen is not stuck waiting for a decoder that stopped.
+static bool is_presenting(const struct app *app, int64_t now_ns)
+{
+    return !app->sequence || !sequence_is_stalled(app->sequence, now_ns);
+}
+
+static void app_handle_service(struct app *app, int64_t now_ns)
+{
+    struct sequence_status status = {0};
+    if (app->sequence)
+        sequence_get_status(app->sequence, now_ns, &status);
+    if (!app->is_ready_sent && (status.is_shown || app->problem_card)) {
+        app->is_ready_sent = true;
+        service_notify_ready(app->notify);
+    }
+    if (app->check)
+        ; // "Checking ..." stays until the check is over
+    else if (status.entry)
+        service_notify_status(app->notify, "Showing %s (line %d of %s)%s",
+                              status.entry->display_path, status.entry->line,
+                              program_playlist_path(sequence_program(app->sequence)),
+                              status.is_paused ? ", paused" : "");
+    else if (!app->sequence)
+        service_notify_status(app->notify, "Waiting for a playable playlist: %s",
+                              app->reload_problem);
+    if (now_ns >= service_notify_watchdog_deadline_ns(app->notify) && is_presenting(app, now_ns))
+        service_notify_watchdog(app->notify, now_ns);
+}
+
+// The watchdog's deadline only while pinging: a stalled player sleeps until
+// something changes (and systemd restarts it if nothing does).
+static int64_t app_service_deadline_ns(const struct app *app, int64_t now_ns)
+{
+    return is_presenting(app, now_ns) ? service_notify_watchdog_deadline_ns(app->notify)
+                                      : now_ns + SEQUENCE_STALL_NS;
+}
+
+static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
+{
+    int64_t deadlines[] = {
+        app->sequence ? sequence_next_deadline_ns(app->sequence, now_ns)
+                      : presenter_next_deadline_ns(app->presenter, now_ns),
+        app_reload_next_deadline_ns(app),
+        app_announcement_deadline_ns(app),
+        app_service_deadline_ns(app, now_ns),
+    };
+    int64_t earliest = INT64_MAX;
+    for (size_t i = 0; i < sizeof deadlines / sizeof deadlines[0]; i++)
+        earliest = deadlines[i] < earliest ? deadlines[i] : earliest;
+    return earliest;
 }
 
 int app_run(const struct app_options *options)
@@ -342,6 +297,9 @@ int app_run(const struct app_options *options)
     struct app app_storage = {.options = options, .wake_fd = -1, .signal_fd = -1};
     struct app *app = &app_storage;
     app->started_ns = monotime_now_ns();
+    app->notify = service_notify_open();
+    app->content_root = options->content_root ? xstrdup(options->content_root)
+                                              : app_default_content_root(options->playlist_path);
     // Before any thread exists (SDL's, decoders'), so every thread inherits the mask.
     app->signal_fd = signals_open();
     app->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -356,23 +314,42 @@ int app_run(const struct app_options *options)
         app_destroy(app);
         return 1;
     }
-    if (load_program(app) != 0 || open_outputs(app) != 0) {
+    char problem[APP_ERROR_SIZE];
+    struct program *program = load_first_program(app, problem, sizeof problem);
+    // With --loops (a test, a timed run) a broken playlist is simply an error.
+    if ((!program && options->loops > 0) || open_outputs(app) != 0) {
+        program_destroy(program);
         app_destroy(app);
         return 1;
     }
+    if (program)
+        app_start_sequence(app, program);
+    else
+        show_problem_card(app, problem);
+    app_control_open(app);
+    app_reload_open(app);
     while (!app->should_quit) {
         app_handle_events(app);
         if (app->should_quit)
             break;
-        sequence_update(app->sequence, monotime_now_ns());
-        if (sequence_is_done(app->sequence))
-            break;
-        sequence_render(app->sequence, monotime_now_ns());
+        app_reload_handle(app, monotime_now_ns());
+        if (app->sequence) {
+            sequence_update(app->sequence, monotime_now_ns());
+            app_reload_collect(app);
+            if (sequence_is_done(app->sequence))
+                break;
+            sequence_render(app->sequence, monotime_now_ns());
+        } else {
+            presenter_present(app->presenter, monotime_now_ns());
+        }
+        app_announcement_update(app, monotime_now_ns(), false);
+        app_handle_service(app, monotime_now_ns());
         SDL_PumpEvents(); // drain what Xlib buffered while presenting
         if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
             continue;
-        app_wait_until(app, sequence_next_deadline_ns(app->sequence, monotime_now_ns()));
+        app_wait_until(app, app_next_deadline_ns(app, monotime_now_ns()));
     }
+    service_notify_stopping(app->notify);
     app_destroy(app);
     return 0;
 }

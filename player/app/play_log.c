@@ -15,18 +15,36 @@
 
 struct play_log {
     int fd;
+    char *path;
 };
+
+static int open_path(const char *path, char *error, size_t error_size)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+    return fd;
+}
 
 struct play_log *play_log_open(const char *path, char *error, size_t error_size)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+    int fd = open_path(path, error, error_size);
+    if (fd < 0)
         return NULL;
-    }
     struct play_log *log = xcalloc(1, sizeof *log);
     log->fd = fd;
+    log->path = xstrdup(path);
     return log;
+}
+
+int play_log_reopen(struct play_log *log, char *error, size_t error_size)
+{
+    int fd = open_path(log->path, error, error_size);
+    if (fd < 0)
+        return -1;
+    close(log->fd);
+    log->fd = fd;
+    return 0;
 }
 
 void play_log_close(struct play_log *log)
@@ -34,6 +52,7 @@ void play_log_close(struct play_log *log)
     if (!log)
         return;
     close(log->fd);
+    free(log->path);
     free(log);
 }
 

@@ -37,6 +37,10 @@ struct play_log *play_log_open(const char *path, char *error, size_t error_size)
 
 void play_log_close(struct play_log *log);
 
+// Opens the path again (logrotate moved the file away) and writes there from
+// now on. Returns 0, or -1 with a reason in error: the old file stays in use.
+int play_log_reopen(struct play_log *log, char *error, size_t error_size);
+
 // Appends one record. Returns 0 or -errno (logged once by the caller).
 int play_log_write(struct play_log *log, const struct play_record *record);
 

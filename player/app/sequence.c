@@ -33,6 +33,7 @@ struct opener {
 // One entry, prepared or on screen.
 struct slot {
     bool is_used;
+    const struct program *program; // the one the entry belongs to (a reload may be pending)
     size_t index;
     const struct program_entry *entry;
     struct presenter_still *still; // slides and images
@@ -45,6 +46,8 @@ struct sequence {
     struct sequence_context context;
     struct frame_picture *converter;
     struct slot current, next;
+    const struct program *pending_program; // replaces context.program at the next switch
+    struct audio_out *pending_audio;
     bool needs_prepare; // the next entry waits to be prepared
     // The current entry on screen.
     bool has_shown;              // its first picture reached the screen
@@ -63,6 +66,7 @@ struct sequence {
     bool is_done;
     bool is_paused;
     int64_t paused_left_ns;   // a paused slide's time still to run
+    int64_t progress_ns;      // when the picture on screen last changed
     char last_error[512];     // the last skipped or failed entry's reason
     size_t failures_in_a_row; // entries skipped since something last played
 };
@@ -80,9 +84,9 @@ static const char *entry_kind_name(enum entry_kind kind)
     return "slide";
 }
 
-static double safe_margin(const struct sequence *sequence)
+static double safe_margin(const struct program *program)
 {
-    return program_settings(sequence->context.program)->safe_margin_percent / 100.0;
+    return program_settings(program)->safe_margin_percent / 100.0;
 }
 
 static void *opener_main(void *context)
@@ -147,8 +151,8 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
         snprintf(sequence->last_error, sizeof sequence->last_error, "%s: %s", entry->display_path,
                  error ? error : "unknown error");
     if (result != PLAY_RESULT_OK)
-        log_warning("%s:%d: %s %s: %s", program_playlist_path(sequence->context.program),
-                    entry->line, entry->display_path,
+        log_warning("%s:%d: %s %s: %s", program_playlist_path(slot->program), entry->line,
+                    entry->display_path,
                     result == PLAY_RESULT_SKIPPED ? "skipped" : "failed while playing",
                     error ? error : "unknown error");
     if (sequence->context.play_log) {
@@ -160,15 +164,15 @@ static void write_record(struct sequence *sequence, const struct slot *slot,
 
 // ---- Preparing ----------------------------------------------------------------
 
-static SDL_Surface *draw_entry(struct sequence *sequence, const struct program_entry *entry,
-                               char *error, size_t error_size)
+static SDL_Surface *draw_entry(struct sequence *sequence, const struct program *program,
+                               const struct program_entry *entry, char *error, size_t error_size)
 {
     const struct sequence_context *context = &sequence->context;
     if (entry->kind == ENTRY_KIND_SLIDE) {
         const struct deck_slide *slide = deck_slide_at(entry->deck, entry->slide_index);
-        SDL_Surface *surface = slide_view_draw(
-            context->fonts, slide, program_content_root(context->program), entry->deck_dir,
-            context->width_px, context->height_px, safe_margin(sequence));
+        SDL_Surface *surface =
+            slide_view_draw(context->fonts, slide, program_content_root(program), entry->deck_dir,
+                            context->width_px, context->height_px, safe_margin(program));
         if (!surface)
             snprintf(error, error_size, "cannot draw the slide: %s", SDL_GetError());
         return surface;
@@ -183,25 +187,35 @@ static SDL_Surface *draw_entry(struct sequence *sequence, const struct program_e
     return surface;
 }
 
+// The audio device for program's clips: a pending program may bring one
+// (the old program had audio = off).
+static struct audio_out *audio_for(const struct sequence *sequence, const struct program *program)
+{
+    if (program == sequence->pending_program && sequence->pending_audio)
+        return sequence->pending_audio;
+    return sequence->context.audio;
+}
+
 // Does the slow part of showing entry index: draws and uploads a still, or
 // opens a clip (its decoder starts filling the queue at once), on an opener
 // thread when is_ahead (the clip on screen must not wait for it). Returns
 // false with slot->error set when the entry cannot be shown.
-static bool prepare(struct sequence *sequence, size_t index, struct slot *slot, bool is_ahead)
+static bool prepare(struct sequence *sequence, const struct program *program, size_t index,
+                    struct slot *slot, bool is_ahead)
 {
     const struct sequence_context *context = &sequence->context;
-    const struct program_entry *entry = program_entry_at(context->program, index);
-    *slot = (struct slot){.is_used = true, .index = index, .entry = entry};
+    const struct program_entry *entry = program_entry_at(program, index);
+    *slot = (struct slot){.is_used = true, .program = program, .index = index, .entry = entry};
     if (entry->problem) {
         snprintf(slot->error, sizeof slot->error, "%s", entry->problem);
         return false;
     }
     if (entry->kind == ENTRY_KIND_VIDEO) {
         struct clip_options options = {
-            .audio = program_settings(context->program)->is_audio_on ? context->audio : NULL,
+            .audio = program_settings(program)->is_audio_on ? audio_for(sequence, program) : NULL,
             .wakeup = context->wakeup,
             .wakeup_context = context->wakeup_context,
-            .is_hwdec_allowed = program_settings(context->program)->is_hwdec_allowed,
+            .is_hwdec_allowed = program_settings(program)->is_hwdec_allowed,
             .volume_percent = entry->volume_percent,
         };
         if (is_ahead) {
@@ -216,7 +230,7 @@ static bool prepare(struct sequence *sequence, size_t index, struct slot *slot, 
         slot->clip = clip_open(entry->file_path, &options, slot->error, sizeof slot->error);
         return slot->clip != NULL;
     }
-    SDL_Surface *surface = draw_entry(sequence, entry, slot->error, sizeof slot->error);
+    SDL_Surface *surface = draw_entry(sequence, program, entry, slot->error, sizeof slot->error);
     if (!surface)
         return false;
     slot->still = presenter_still_create(context->presenter, surface);
@@ -257,6 +271,7 @@ static void mark_shown(struct sequence *sequence, int64_t now_ns)
 
 static void show(struct sequence *sequence, struct slot *slot, int64_t now_ns)
 {
+    sequence->progress_ns = now_ns;
     sequence->current = *slot;
     *slot = (struct slot){0};
     sequence->has_shown = false;
@@ -300,7 +315,7 @@ static void show_fallback(struct sequence *sequence, int64_t now_ns)
                  playlist);
         SDL_Surface *surface =
             slide_view_draw_card(context->fonts, "暂无可播放的内容", text, context->width_px,
-                                 context->height_px, safe_margin(sequence));
+                                 context->height_px, safe_margin(context->program));
         if (surface) {
             sequence->fallback_still = presenter_still_create(context->presenter, surface);
             SDL_FreeSurface(surface);
@@ -337,14 +352,33 @@ static size_t next_index(struct sequence *sequence, size_t index)
 // The prepared slot for index, or a freshly prepared one.
 static bool take_prepared(struct sequence *sequence, size_t index, struct slot *slot)
 {
-    if (sequence->next.is_used && sequence->next.index == index) {
+    const struct program *program = sequence->context.program;
+    if (sequence->next.is_used && sequence->next.program == program &&
+        sequence->next.index == index) {
         *slot = sequence->next;
         sequence->next = (struct slot){0};
         slot_finish_opening(slot);
         return slot->still || slot->clip;
     }
     slot_clear(sequence, &sequence->next);
-    return prepare(sequence, index, slot, false);
+    return prepare(sequence, program, index, slot, false);
+}
+
+// A pending reload takes over: its first entry comes next.
+static bool adopt_pending(struct sequence *sequence)
+{
+    if (!sequence->pending_program)
+        return false;
+    sequence->context.program = sequence->pending_program;
+    if (sequence->pending_audio)
+        sequence->context.audio = sequence->pending_audio;
+    sequence->pending_program = NULL;
+    sequence->pending_audio = NULL;
+    sequence->loops_done = 0;
+    sequence->failures_in_a_row = 0;
+    presenter_still_destroy(sequence->context.presenter, sequence->fallback_still);
+    sequence->fallback_still = NULL; // its text named the old playlist
+    return true;
 }
 
 // Shows entries from index on until one shows; skipped ones are logged.
@@ -416,7 +450,10 @@ static void finish_current_to(struct sequence *sequence, int64_t now_ns, size_t 
     current->still = NULL;
     size_t index = current->index;
     slot_clear(sequence, current);
-    index = index_override != SIZE_MAX ? index_override : next_index(sequence, index);
+    if (adopt_pending(sequence))
+        index = 0;
+    else
+        index = index_override != SIZE_MAX ? index_override : next_index(sequence, index);
     if (sequence->is_done) {
         presenter_still_destroy(sequence->context.presenter, old_still);
         return;
@@ -456,13 +493,15 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
     if (sequence->is_done)
         return;
     if (sequence->fallback_until_ns) {
-        if (now_ns < sequence->fallback_until_ns)
+        if (now_ns < sequence->fallback_until_ns && !sequence->pending_program)
             return;
         sequence->fallback_until_ns = 0;
+        adopt_pending(sequence);
         advance_to(sequence, 0, now_ns, NULL);
         return;
     }
     if (!sequence->current.is_used) {
+        adopt_pending(sequence);
         advance_to(sequence, 0, now_ns, NULL);
         return;
     }
@@ -474,11 +513,17 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
     // first present; the entry after the last one only when looping on.
     if (sequence->needs_prepare && sequence->has_shown) {
         sequence->needs_prepare = false;
+        if (sequence->pending_program) {
+            if (!sequence->next.is_used)
+                prepare(sequence, sequence->pending_program, 0, &sequence->next, true);
+            return;
+        }
         size_t next = index_after(sequence, sequence->current.index);
         bool is_last_pass =
             sequence->context.loops > 0 && sequence->loops_done + 1 >= sequence->context.loops;
         if (!(next == 0 && is_last_pass) && !sequence->next.is_used)
-            prepare(sequence, next, &sequence->next, true); // a failure is logged in its turn
+            prepare(sequence, sequence->context.program, next, &sequence->next,
+                    true); // a failure is logged in its turn
     }
 }
 
@@ -490,9 +535,10 @@ void sequence_render(struct sequence *sequence, int64_t now_ns)
         const struct AVFrame *frame = clip_frame_due(clip, now_ns);
         struct picture picture;
         if (frame && frame_picture_map(sequence->converter, frame, &picture) == 0 &&
-            presenter_show_picture(presenter, &picture) == 0)
+            presenter_show_picture(presenter, &picture) == 0) {
             mark_shown(sequence, now_ns);
-        else if (frame)
+            sequence->progress_ns = now_ns;
+        } else if (frame)
             clip_discard_frame(clip);
     }
     presenter_present(presenter, now_ns);
@@ -528,6 +574,7 @@ void sequence_get_status(const struct sequence *sequence, int64_t now_ns,
         .position_ms = sequence->has_shown ? (now_ns - sequence->shown_ns) / NS_PER_MS : 0,
         .is_paused = sequence->is_paused,
         .last_error = sequence->last_error[0] ? sequence->last_error : NULL,
+        .is_shown = sequence->has_shown,
     };
     if (current->clip) {
         struct clip_stats stats = clip_get_stats(current->clip);
@@ -581,7 +628,8 @@ void sequence_set_output_size(struct sequence *sequence, int width_px, int heigh
     if (!current->still)
         return;
     char error[512];
-    SDL_Surface *surface = draw_entry(sequence, current->entry, error, sizeof error);
+    SDL_Surface *surface =
+        draw_entry(sequence, current->program, current->entry, error, sizeof error);
     struct presenter_still *still =
         surface ? presenter_still_create(sequence->context.presenter, surface) : NULL;
     SDL_FreeSurface(surface);
@@ -590,4 +638,36 @@ void sequence_set_output_size(struct sequence *sequence, int width_px, int heigh
     presenter_show_still(sequence->context.presenter, still, 0, now_ns);
     presenter_still_destroy(sequence->context.presenter, current->still);
     current->still = still;
+}
+
+void sequence_set_program(struct sequence *sequence, const struct program *program,
+                          struct audio_out *audio, bool is_now, int64_t now_ns)
+{
+    sequence->pending_program = program;
+    sequence->pending_audio = audio;
+    // Whatever was prepared belongs to the old program: prepare the new
+    // program's first entry instead, so the switch stays gapless.
+    slot_clear(sequence, &sequence->next);
+    sequence->needs_prepare = true;
+    if (is_now && sequence->current.is_used && !sequence->is_done)
+        finish_current_to(sequence, now_ns, SIZE_MAX);
+}
+
+const struct program *sequence_program(const struct sequence *sequence)
+{
+    return sequence->context.program;
+}
+
+bool sequence_is_reload_pending(const struct sequence *sequence)
+{
+    return sequence->pending_program != NULL;
+}
+
+bool sequence_is_stalled(const struct sequence *sequence, int64_t now_ns)
+{
+    struct clip *clip = sequence->current.clip;
+    if (!clip || sequence->is_done || now_ns - sequence->progress_ns < SEQUENCE_STALL_NS)
+        return false;
+    // A deadline means a frame or the end is scheduled: waiting for it is work.
+    return clip_next_deadline_ns(clip, now_ns) == INT64_MAX && !clip_is_finished(clip, now_ns);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "app/play_log.h"
+#include "base/monotime.h"
 #include "app/program.h"
 #include "media/audio_out.h"
 #include "media/clip.h"
@@ -58,6 +59,7 @@ struct sequence_status {
     const char *decoder; // videos; NULL otherwise; borrowed
     int64_t frames_shown, frames_dropped;
     const char *last_error; // the last skipped or failed entry's reason, or NULL
+    bool is_shown;          // its first picture reached the screen
 };
 
 void sequence_get_status(const struct sequence *sequence, int64_t now_ns,
@@ -71,6 +73,15 @@ void sequence_skip(struct sequence *sequence, int direction, int64_t now_ns);
 // the rest of its time); a clip plays to its end and its last frame stays.
 void sequence_set_paused(struct sequence *sequence, bool is_paused, int64_t now_ns);
 
+// A clip on screen that has waited this long for its decoder without a new
+// frame is stuck (a hung decoder, a drive that stopped answering).
+#define SEQUENCE_STALL_NS (5 * NS_PER_S)
+
+// True while the entry on screen is stuck: no picture has changed for
+// SEQUENCE_STALL_NS and nothing is scheduled (a slide's time, a paused
+// clip's last frame, a fade) that explains it. The watchdog stops pinging.
+bool sequence_is_stalled(const struct sequence *sequence, int64_t now_ns);
+
 // True once the requested number of passes has been played.
 bool sequence_is_done(const struct sequence *sequence);
 
@@ -78,5 +89,20 @@ bool sequence_is_done(const struct sequence *sequence);
 // prepared slide is dropped (it will be prepared again at the new size).
 void sequence_set_output_size(struct sequence *sequence, int width_px, int height_px,
                               int64_t now_ns);
+
+// A reload: program (borrowed; keep it alive while sequence_program()
+// returns it) replaces the current one at the next switch between entries,
+// or at once with is_now, starting from its first entry, which is prepared
+// ahead so the switch stays gapless. audio: the device for its clips when the
+// old program had none, else NULL. A program set while another is still
+// pending replaces that one (the caller may free the one it replaced).
+void sequence_set_program(struct sequence *sequence, const struct program *program,
+                          struct audio_out *audio, bool is_now, int64_t now_ns);
+
+// The program whose entries are on screen (the last one set once it took over).
+const struct program *sequence_program(const struct sequence *sequence);
+
+// True while a program set with sequence_set_program() waits for its turn.
+bool sequence_is_reload_pending(const struct sequence *sequence);
 
 #endif

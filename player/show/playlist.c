@@ -33,16 +33,17 @@ enum setting {
     SETTING_SAFE_MARGIN,
     SETTING_HWDEC,
     SETTING_VOLUME,
+    SETTING_RELOAD,
     SETTING_COUNT,
 };
 
-static const char *const setting_names[SETTING_COUNT] = {"slide-time",  "audio", "transition",
-                                                         "safe-margin", "hwdec", "volume"};
+static const char *const setting_names[SETTING_COUNT] = {
+    "slide-time", "audio", "transition", "safe-margin", "hwdec", "volume", "reload"};
 // Shown when a setting has no value, and in unknown-setting messages.
 static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s",  "audio = on",  "transition = fade 400ms",
-    "safe-margin = 5%", "hwdec = off", "volume = 80%"};
-#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec, volume"
+    "slide-time = 8s", "audio = on",  "transition = fade 400ms", "safe-margin = 5%", "hwdec = off",
+    "volume = 80%",    "reload = now"};
+#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec, volume, reload"
 #define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
@@ -388,6 +389,18 @@ static void apply_hwdec(struct parser *parser, const struct token *value)
                snippet(&shown, value->text, value->length));
 }
 
+// reload = next-item | now: when this playlist, published over a running
+// one, takes over.
+static void apply_reload(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    if (token_equals(value, "now") || token_equals(value, "next-item"))
+        parser->playlist->settings.is_reload_now = token_equals(value, "now");
+    else
+        report(parser, value->text, "reload must be next-item or now, not '%s'",
+               snippet(&shown, value->text, value->length));
+}
+
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
@@ -412,6 +425,9 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
         break;
     case SETTING_VOLUME:
         apply_volume(parser, &values[0]);
+        break;
+    case SETTING_RELOAD:
+        apply_reload(parser, &values[0]);
         break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);

@@ -29,6 +29,8 @@ struct playlist_settings {
     int safe_margin_percent; // safe-margin = N%: kept free on each side for overscan
     bool is_hwdec_allowed;   // hwdec = auto|off; default auto (hardware decoder when there is one)
     int volume_percent;      // volume = N%: the clips' sound level, 0-100; default 100
+    bool is_reload_now;      // reload = now: replaces a running playlist at once, not
+                             // after the item on screen (reload = next-item, the default)
 };
 
 struct playlist_item {

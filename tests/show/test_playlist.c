@@ -264,7 +264,15 @@ static void test_volume(void **state)
     const char plain[] = "deck a.md\n";
     playlist = playlist_parse(plain, strlen(plain), &report);
     assert_int_equal(playlist_settings(playlist)->volume_percent, 100);
+    assert_false(playlist_settings(playlist)->is_reload_now);
     playlist_destroy(playlist);
+    const char now[] = "reload = now\ndeck a.md\n";
+    playlist = playlist_parse(now, strlen(now), &report);
+    assert_true(playlist_settings(playlist)->is_reload_now);
+    playlist_destroy(playlist);
+    const char bad[] = "reload = later\ndeck a.md\n";
+    assert_null(playlist_parse(bad, strlen(bad), &report));
+    assert_string_equal(report.errors[0].message, "reload must be next-item or now, not 'later'");
 }
 
 static void test_display_settings(void **state)
@@ -329,7 +337,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume); "
+       "volume, reload); "
        "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "brightness = 3\ndeck a.md\n",
@@ -338,7 +346,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'brightness' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume)"}}},
+       "volume, reload)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,

@@ -1,0 +1,97 @@
+// app_internal: the state app.c, app_control.c and app_reload.c share. The
+// player's one struct app lives on app_run()'s stack; only the main thread
+// touches it. Not a public header: nothing outside app_*.c includes it.
+#ifndef SIGNAGE_APP_APP_INTERNAL_H
+#define SIGNAGE_APP_APP_INTERNAL_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "app/play_log.h"
+#include "app/playlist_check.h"
+#include "app/program.h"
+#include "app/sequence.h"
+#include "io/control_server.h"
+#include "io/file_watch.h"
+#include "media/audio_out.h"
+#include "platform/service_notify.h"
+#include "render/font.h"
+#include "render/presenter.h"
+
+enum reload_state {
+    RELOAD_STATE_NONE,     // nothing asked since start
+    RELOAD_STATE_CHECKING, // the child --check runs
+    RELOAD_STATE_PENDING,  // accepted: takes over at the next switch
+    RELOAD_STATE_DONE,     // the new playlist is on screen
+    RELOAD_STATE_REJECTED, // the old playlist plays on
+};
+
+#define APP_ERROR_SIZE 512
+
+struct app {
+    const struct app_options *options;
+    char *content_root;      // as given, or the default beside the playlist; owned
+    struct program *program; // on screen; NULL until a playlist could be loaded
+    struct program *pending; // accepted, waiting in the sequence for its turn
+    struct fonts *fonts;
+    struct presenter *presenter;
+    struct audio_out *audio; // NULL: no playlist wanted sound yet, or no device
+    bool has_tried_audio;    // opening it failed once: do not retry on every reload
+    struct play_log *play_log;
+    struct sequence *sequence;            // NULL until a playlist could be loaded
+    struct presenter_still *problem_card; // "the playlist has errors", before any played
+    struct control_server *control;       // NULL: no control socket
+    struct pollfd control_fds[CONTROL_SERVER_POLL_FDS_MAX]; // as ppoll() returned them
+    size_t n_control_fds;
+    struct service_notify *notify;
+    bool is_ready_sent;
+    int64_t started_ns;
+    int wake_fd;
+    int signal_fd;
+    bool should_quit;
+    int output_width_px, output_height_px;
+    // Hot reload (app_reload.c)
+    struct file_watch *watch;     // NULL: no hot reload (--check-like runs, or no inotify)
+    struct playlist_check *check; // the running validation, or NULL
+    bool is_check_wanted_again;   // something changed while the check ran
+    bool is_reload_now;           // the reload in progress switches at once
+    enum reload_state reload_state;
+    char reload_problem[APP_ERROR_SIZE]; // the first problem of the last rejected reload
+    // Announcement banner (app_control.c)
+    char *announcement;            // owned; NULL when none
+    int64_t announcement_until_ns; // INT64_MAX: until cleared
+};
+
+// app.c
+// Decoder threads call it through the sequence's wakeup; it only signals.
+void app_wake_main_loop(void *context);
+
+// app_reload.c
+#define APP_RELOAD_POLL_FDS_MAX 2 // the watcher's inotify fd and the check's pipe
+int app_reload_open(struct app *app);
+void app_reload_close(struct app *app);
+// Starts a validation of the playlist (or queues one after the running one).
+void app_reload_request(struct app *app, bool is_now, const char *why);
+// Handles watcher and check fds/deadlines; switches programs when accepted.
+void app_reload_handle(struct app *app, int64_t now_ns);
+// Retires the old program once the sequence no longer shows it.
+void app_reload_collect(struct app *app);
+int64_t app_reload_next_deadline_ns(const struct app *app);
+// Adds the watcher's and the check's fds to fds; returns how many.
+size_t app_reload_poll_fds(const struct app *app, struct pollfd *fds);
+const char *app_reload_state_name(enum reload_state state);
+// Makes the sequence for program (the first one that loads).
+void app_start_sequence(struct app *app, struct program *program);
+// Opens the audio device the first time a playlist asks for sound.
+struct audio_out *app_audio_for(struct app *app, const struct program *program);
+
+// app_control.c
+void app_control_open(struct app *app);
+void app_control_handle(struct app *app);
+// Ends an announcement whose time ran out; redraws it for a new screen size.
+void app_announcement_update(struct app *app, int64_t now_ns, bool is_resized);
+int64_t app_announcement_deadline_ns(const struct app *app);
+
+#endif
