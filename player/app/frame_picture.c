@@ -3,6 +3,7 @@
 
 #include <libavutil/frame.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/rational.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -35,21 +36,26 @@ static void fill_planes(struct picture *picture, const AVFrame *frame, int n_pla
     }
 }
 
-static const AVFrame *convert(struct frame_picture *converter, const AVFrame *frame)
+// Converts frame to yuv420p at width x height (its own size, or smaller to
+// fit the renderer's largest texture).
+static const AVFrame *convert(struct frame_picture *converter, const AVFrame *frame, int width,
+                              int height)
 {
     AVFrame *out = converter->converted;
-    if (!out || out->width != frame->width || out->height != frame->height) {
+    if (!out || out->width != width || out->height != height) {
         av_frame_free(&converter->converted);
         out = converter->converted = av_frame_alloc();
+        if (!out)
+            return NULL;
         out->format = AV_PIX_FMT_YUV420P;
-        out->width = frame->width;
-        out->height = frame->height;
+        out->width = width;
+        out->height = height;
         if (av_frame_get_buffer(out, 0) < 0)
             return NULL;
     }
-    converter->scaler = sws_getCachedContext(converter->scaler, frame->width, frame->height,
-                                             frame->format, frame->width, frame->height,
-                                             AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL, NULL, NULL);
+    converter->scaler =
+        sws_getCachedContext(converter->scaler, frame->width, frame->height, frame->format, width,
+                             height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL, NULL, NULL);
     if (!converter->scaler)
         return NULL;
     sws_scale(converter->scaler, (const uint8_t *const *)frame->data, frame->linesize, 0,
@@ -57,18 +63,46 @@ static const AVFrame *convert(struct frame_picture *converter, const AVFrame *fr
     return out;
 }
 
+// The size frame must be shrunk to so both sides fit the maximum, aspect
+// kept and even (chroma halves); false when it fits as it is.
+static bool fit_size(const AVFrame *frame, const struct frame_picture_target *target, int *width,
+                     int *height)
+{
+    if (frame->width <= target->max_width_px && frame->height <= target->max_height_px)
+        return false;
+    double scale_x = (double)target->max_width_px / frame->width;
+    double scale_y = (double)target->max_height_px / frame->height;
+    double scale = scale_x < scale_y ? scale_x : scale_y;
+    *width = (int)(frame->width * scale) & ~1;
+    *height = (int)(frame->height * scale) & ~1;
+    *width = *width < 2 ? 2 : *width;
+    *height = *height < 2 ? 2 : *height;
+    return true;
+}
+
 int frame_picture_map(struct frame_picture *converter, const AVFrame *frame,
-                      struct picture *picture)
+                      const struct frame_picture_target *target, struct picture *picture)
 {
     *picture = (struct picture){
         .width_px = frame->width,
         .height_px = frame->height,
         .sar_num = frame->sample_aspect_ratio.num,
         .sar_den = frame->sample_aspect_ratio.den,
+        .rotation_degrees = target->rotation_degrees,
         .is_full_range =
             frame->color_range == AVCOL_RANGE_JPEG || frame->format == AV_PIX_FMT_YUVJ420P,
     };
-    switch (frame->format) {
+    int width = frame->width, height = frame->height;
+    bool is_too_big = fit_size(frame, target, &width, &height);
+    if (is_too_big) {
+        // The shrink may not be exactly proportional after rounding to even:
+        // fold the difference into the sample aspect ratio.
+        bool has_sar = picture->sar_num > 0 && picture->sar_den > 0;
+        int64_t num = (int64_t)(has_sar ? picture->sar_num : 1) * frame->width * height;
+        int64_t den = (int64_t)(has_sar ? picture->sar_den : 1) * frame->height * width;
+        av_reduce(&picture->sar_num, &picture->sar_den, num, den, INT32_MAX);
+    }
+    switch (is_too_big ? AV_PIX_FMT_NONE : frame->format) {
     case AV_PIX_FMT_YUV420P:
     case AV_PIX_FMT_YUVJ420P:
         picture->format = PICTURE_FORMAT_YUV420P;
@@ -81,10 +115,12 @@ int frame_picture_map(struct frame_picture *converter, const AVFrame *frame,
     default:
         break;
     }
-    const AVFrame *converted = convert(converter, frame);
+    const AVFrame *converted = convert(converter, frame, width, height);
     if (!converted)
         return -1;
     picture->format = PICTURE_FORMAT_YUV420P;
+    picture->width_px = width;
+    picture->height_px = height;
     fill_planes(picture, converted, 3);
     return 0;
 }

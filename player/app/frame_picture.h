@@ -14,11 +14,18 @@ struct frame_picture;
 struct frame_picture *frame_picture_create(void);
 void frame_picture_destroy(struct frame_picture *converter);
 
-// Fills picture from frame. The planes borrow from frame or from converter:
-// valid until the next call or until frame is released. Returns 0 or -1 when
-// the format cannot be converted.
+// How a clip's frames are to be shown.
+struct frame_picture_target {
+    int rotation_degrees;            // the clip's display matrix turn (clip_info)
+    int max_width_px, max_height_px; // presenter_get_max_picture_size()
+};
+
+// Fills picture from frame. A frame larger than the target's maximum is
+// scaled down (aspect kept) into converter's buffer. The planes borrow from
+// frame or from converter: valid until the next call or until frame is
+// released. Returns 0 or -1 when the format cannot be converted.
 int frame_picture_map(struct frame_picture *converter, const struct AVFrame *frame,
-                      struct picture *picture);
+                      const struct frame_picture_target *target, struct picture *picture);
 
 // A new RGBA surface of a still image frame (caller frees), or NULL.
 SDL_Surface *frame_picture_to_surface(const struct AVFrame *frame);

@@ -1,7 +1,9 @@
-// presenter: one window, one renderer, at most two textures alive for the
-// screen (the current still and the reusable video texture).
+// presenter: one window, one renderer, at most three textures alive for the
+// screen (the current still, the reusable video texture and the banner).
+// Composes them; draws no text and scales nothing on the CPU.
 #include "render/presenter.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 #include <SDL_syswm.h>
@@ -35,7 +37,14 @@ struct presenter {
     SDL_Texture *video_texture;
     int video_width_px, video_height_px;
     enum picture_format video_format;
-    SDL_Rect video_rect; // where the picture goes, letterboxed
+    // The shown picture's shape, placed anew at each compose so that a
+    // resized output letterboxes it right.
+    double video_sar;
+    int video_rotation_degrees;
+    // Drawn over everything at the bottom edge; NULL when none.
+    SDL_Texture *banner_texture;
+    int banner_width_px, banner_height_px;
+    int max_texture_width_px, max_texture_height_px; // 0: no limit
     bool is_dirty;
     int event_fd;
     char description[96];
@@ -55,6 +64,8 @@ static int open_renderer(struct presenter *presenter)
     SDL_GetRendererInfo(presenter->renderer, &info);
     snprintf(presenter->description, sizeof presenter->description, "%s/%s",
              SDL_GetCurrentVideoDriver(), info.name);
+    presenter->max_texture_width_px = info.max_texture_width;
+    presenter->max_texture_height_px = info.max_texture_height;
     return 0;
 }
 
@@ -111,6 +122,8 @@ void presenter_destroy(struct presenter *presenter)
         return;
     if (presenter->video_texture)
         SDL_DestroyTexture(presenter->video_texture);
+    if (presenter->banner_texture)
+        SDL_DestroyTexture(presenter->banner_texture);
     if (presenter->renderer)
         SDL_DestroyRenderer(presenter->renderer);
     if (presenter->window)
@@ -122,6 +135,13 @@ void presenter_get_output_size(const struct presenter *presenter, int *width_px,
 {
     if (SDL_GetRendererOutputSize(presenter->renderer, width_px, height_px) != 0)
         SDL_GetWindowSize(presenter->window, width_px, height_px);
+}
+
+void presenter_get_max_picture_size(const struct presenter *presenter, int *width_px,
+                                    int *height_px)
+{
+    *width_px = presenter->max_texture_width_px > 0 ? presenter->max_texture_width_px : INT_MAX;
+    *height_px = presenter->max_texture_height_px > 0 ? presenter->max_texture_height_px : INT_MAX;
 }
 
 struct presenter_still *presenter_still_create(struct presenter *presenter, SDL_Surface *surface)
@@ -220,57 +240,91 @@ static int ensure_video_texture(struct presenter *presenter, const struct pictur
     presenter->video_texture =
         SDL_CreateTexture(presenter->renderer, sdl_format_of(picture->format),
                           SDL_TEXTUREACCESS_STREAMING, picture->width_px, picture->height_px);
-    if (!presenter->video_texture)
+    if (!presenter->video_texture) {
+        // The old picture is gone with its texture; the screen keeps its
+        // last present until something else is shown.
+        if (presenter->content == PRESENTER_CONTENT_VIDEO)
+            presenter->content = PRESENTER_CONTENT_NONE;
         return -1;
+    }
     presenter->video_width_px = picture->width_px;
     presenter->video_height_px = picture->height_px;
     presenter->video_format = picture->format;
     return 0;
 }
 
-// The largest rectangle with the picture's display aspect that fits the output.
-static SDL_Rect letterbox(const struct presenter *presenter, const struct picture *picture)
+// What presenter_show_picture() cannot show, as an SDL error; 0 when fine.
+static int check_picture(const struct presenter *presenter, const struct picture *picture)
 {
-    int out_width, out_height;
-    presenter_get_output_size(presenter, &out_width, &out_height);
-    double sar = picture->sar_num > 0 && picture->sar_den > 0
-                     ? (double)picture->sar_num / picture->sar_den
-                     : 1.0;
-    double aspect = picture->width_px * sar / picture->height_px;
-    int width = out_width, height = (int)(out_width / aspect + 0.5);
-    if (height > out_height)
-        height = out_height, width = (int)(out_height * aspect + 0.5);
-    return (SDL_Rect){(out_width - width) / 2, (out_height - height) / 2, width, height};
+    int max_width, max_height;
+    presenter_get_max_picture_size(presenter, &max_width, &max_height);
+    if (picture->width_px <= 0 || picture->height_px <= 0)
+        return SDL_SetError("picture %dx%d has no pixels", picture->width_px, picture->height_px);
+    if (picture->width_px > max_width || picture->height_px > max_height)
+        return SDL_SetError("picture %dx%d is larger than this renderer's largest texture %dx%d",
+                            picture->width_px, picture->height_px, max_width, max_height);
+    switch (picture->rotation_degrees) {
+    case 0:
+    case 90:
+    case 180:
+    case 270:
+        return 0;
+    default:
+        return SDL_SetError("picture rotation %d degrees is not 0, 90, 180 or 270",
+                            picture->rotation_degrees);
+    }
+}
+
+static int upload_picture(struct presenter *presenter, const struct picture *picture)
+{
+    SDL_Texture *texture = presenter->video_texture;
+    switch (picture->format) {
+    case PICTURE_FORMAT_NV12:
+        return SDL_UpdateNVTexture(texture, NULL, picture->planes[0], picture->pitches[0],
+                                   picture->planes[1], picture->pitches[1]);
+    case PICTURE_FORMAT_RGBA32:
+        return SDL_UpdateTexture(texture, NULL, picture->planes[0], picture->pitches[0]);
+    case PICTURE_FORMAT_YUV420P:
+        break;
+    }
+    return SDL_UpdateYUVTexture(texture, NULL, picture->planes[0], picture->pitches[0],
+                                picture->planes[1], picture->pitches[1], picture->planes[2],
+                                picture->pitches[2]);
 }
 
 int presenter_show_picture(struct presenter *presenter, const struct picture *picture)
 {
-    if (ensure_video_texture(presenter, picture) != 0)
+    if (check_picture(presenter, picture) != 0 || ensure_video_texture(presenter, picture) != 0)
         return -1;
     SDL_SetYUVConversionMode(picture->is_full_range ? SDL_YUV_CONVERSION_JPEG
                                                     : SDL_YUV_CONVERSION_AUTOMATIC);
-    int result;
-    switch (picture->format) {
-    case PICTURE_FORMAT_NV12:
-        result = SDL_UpdateNVTexture(presenter->video_texture, NULL, picture->planes[0],
-                                     picture->pitches[0], picture->planes[1], picture->pitches[1]);
-        break;
-    case PICTURE_FORMAT_RGBA32:
-        result = SDL_UpdateTexture(presenter->video_texture, NULL, picture->planes[0],
-                                   picture->pitches[0]);
-        break;
-    case PICTURE_FORMAT_YUV420P:
-    default:
-        result = SDL_UpdateYUVTexture(presenter->video_texture, NULL, picture->planes[0],
-                                      picture->pitches[0], picture->planes[1], picture->pitches[1],
-                                      picture->planes[2], picture->pitches[2]);
-        break;
-    }
-    if (result != 0)
+    if (upload_picture(presenter, picture) != 0)
         return -1;
-    presenter->video_rect = letterbox(presenter, picture);
+    presenter->video_sar = picture->sar_num > 0 && picture->sar_den > 0
+                               ? (double)picture->sar_num / picture->sar_den
+                               : 1.0;
+    presenter->video_rotation_degrees = picture->rotation_degrees;
     presenter->content = PRESENTER_CONTENT_VIDEO;
     presenter->is_dirty = true;
+    return 0;
+}
+
+int presenter_set_banner(struct presenter *presenter, SDL_Surface *banner)
+{
+    if (presenter->banner_texture)
+        SDL_DestroyTexture(presenter->banner_texture);
+    presenter->banner_texture = NULL;
+    presenter->is_dirty = true;
+    if (!banner)
+        return 0;
+    if (banner->w <= 0 || banner->h <= 0)
+        return SDL_SetError("banner %dx%d has no pixels", banner->w, banner->h);
+    presenter->banner_texture = SDL_CreateTextureFromSurface(presenter->renderer, banner);
+    if (!presenter->banner_texture)
+        return -1;
+    SDL_SetTextureBlendMode(presenter->banner_texture, SDL_BLENDMODE_BLEND);
+    presenter->banner_width_px = banner->w;
+    presenter->banner_height_px = banner->h;
     return 0;
 }
 
@@ -279,14 +333,72 @@ void presenter_invalidate(struct presenter *presenter)
     presenter->is_dirty = true;
 }
 
+// --- Geometry: pure maths on pixel sizes, no renderer state. ---
+
+// Sizes here are never negative.
+static int round_px(double value)
+{
+    return (int)(value + 0.5);
+}
+
+// The rectangle to hand SDL_RenderCopyEx() (the texture's own orientation;
+// the renderer turns it about its centre) so that the picture turned by
+// rotation_degrees, width_px * sar wide before the turn, is as large as fits
+// out_width x out_height with its aspect kept, centred.
+static SDL_Rect letterbox(int out_width, int out_height, int width_px, int height_px, double sar,
+                          int rotation_degrees)
+{
+    bool is_sideways = rotation_degrees == 90 || rotation_degrees == 270;
+    double shown_width = width_px * sar, shown_height = height_px;
+    double aspect = is_sideways ? shown_height / shown_width : shown_width / shown_height;
+    // width x height: the turned picture as the viewer sees it.
+    int width = out_width, height = round_px(out_width / aspect);
+    if (height > out_height)
+        height = out_height, width = round_px(out_height * aspect);
+    width = width > 0 ? width : 1;
+    height = height > 0 ? height : 1;
+    if (!is_sideways)
+        return (SDL_Rect){(out_width - width) / 2, (out_height - height) / 2, width, height};
+    // Turned a quarter about its centre, a height x width rectangle covers
+    // width x height; an even difference keeps its edges on whole pixels.
+    if ((width - height) % 2 != 0)
+        width += width > 1 ? -1 : 1;
+    return (SDL_Rect){(out_width - width) / 2 + (width - height) / 2,
+                      (out_height - height) / 2 + (height - width) / 2, height, width};
+}
+
+// The banner along the bottom edge: at its own size when it is as wide as
+// the output, else scaled with its aspect kept until it fits.
+static SDL_Rect banner_place(int out_width, int out_height, int banner_width, int banner_height)
+{
+    int width = out_width, height = round_px((double)banner_height * out_width / banner_width);
+    if (height > out_height)
+        height = out_height, width = round_px((double)banner_width * out_height / banner_height);
+    return (SDL_Rect){(out_width - width) / 2, out_height - height, width, height};
+}
+
+// --- Composing the screen. ---
+
 static void compose(struct presenter *presenter, int64_t now_ns)
 {
+    int out_width, out_height;
+    presenter_get_output_size(presenter, &out_width, &out_height);
     SDL_SetRenderDrawColor(presenter->renderer, 0, 0, 0, 255);
     SDL_RenderClear(presenter->renderer);
-    if (presenter->content == PRESENTER_CONTENT_STILL)
+    if (presenter->content == PRESENTER_CONTENT_STILL) {
         draw_still(presenter, now_ns);
-    else if (presenter->content == PRESENTER_CONTENT_VIDEO)
-        SDL_RenderCopy(presenter->renderer, presenter->video_texture, NULL, &presenter->video_rect);
+    } else if (presenter->content == PRESENTER_CONTENT_VIDEO) {
+        SDL_Rect where =
+            letterbox(out_width, out_height, presenter->video_width_px, presenter->video_height_px,
+                      presenter->video_sar, presenter->video_rotation_degrees);
+        SDL_RenderCopyEx(presenter->renderer, presenter->video_texture, NULL, &where,
+                         presenter->video_rotation_degrees, NULL, SDL_FLIP_NONE);
+    }
+    if (presenter->banner_texture) {
+        SDL_Rect where = banner_place(out_width, out_height, presenter->banner_width_px,
+                                      presenter->banner_height_px);
+        SDL_RenderCopy(presenter->renderer, presenter->banner_texture, NULL, &where);
+    }
 }
 
 bool presenter_present(struct presenter *presenter, int64_t now_ns)

@@ -22,7 +22,12 @@ struct picture {
     enum picture_format format;
     int width_px, height_px;
     int sar_num, sar_den; // sample aspect ratio; 1:1 when unknown
-    bool is_full_range;   // JPEG-range YUV (yuvj420p)
+    // Clockwise turn that shows the picture upright: 0, 90, 180 or 270. From
+    // FFmpeg's display matrix it is -av_display_rotation_get() normalised to
+    // [0, 360) (ffplay's get_rotation()): a phone's portrait clip is coded
+    // 1920x1080 with 90. The sample aspect ratio applies before the turn.
+    int rotation_degrees;
+    bool is_full_range; // JPEG-range YUV (yuvj420p)
     const uint8_t *planes[3];
     int pitches[3]; // bytes per row of each plane
 };
@@ -44,6 +49,13 @@ void presenter_destroy(struct presenter *presenter);
 
 // Size in pixels of what is drawn (the renderer's output).
 void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px);
+
+// The largest picture (coded size, before any turn) presenter_show_picture()
+// accepts: the renderer's largest texture. A renderer without a limit (the
+// software one) reports INT_MAX x INT_MAX. The app scales larger pictures
+// down before showing them.
+void presenter_get_max_picture_size(const struct presenter *presenter, int *width_px,
+                                    int *height_px);
 
 // A full-screen picture made from surface (a slide, a card): uploaded once.
 // Returns a new handle (caller destroys) or NULL with SDL_GetError() set.
@@ -69,9 +81,26 @@ bool presenter_is_fading(const struct presenter *presenter, int64_t now_ns);
 int64_t presenter_next_deadline_ns(const struct presenter *presenter, int64_t now_ns);
 
 // Uploads picture into the video texture (no CPU colour conversion for YUV)
-// and puts it on screen at the next present, letterboxed with its aspect
-// (sample aspect ratio included) kept. Returns 0, or -1 with SDL_GetError() set.
+// and puts it on screen at the next present, turned by its rotation_degrees
+// (by the renderer, not the CPU) and letterboxed: the turned picture, sample
+// aspect ratio included, as large as fits the output with its aspect kept,
+// centred, black bars around it. Returns 0, or -1 with SDL_GetError() set
+// for a picture with no pixels, one larger than presenter_get_max_picture_size()
+// ("picture 8192x4320 is larger than this renderer's largest texture
+// 4096x4096") or with another rotation (all refused before anything changes:
+// the screen keeps what it showed), or a failed upload.
 int presenter_show_picture(struct presenter *presenter, const struct picture *picture);
+
+// Copies banner (borrowed for the call; the caller keeps and frees it) into
+// a texture drawn over everything else (still, video, a running fade) along
+// the bottom edge of the output, at its own size when it is as wide as the
+// output, else scaled with its aspect kept to fit (the app redraws it when
+// the output size changes). NULL removes the banner. Either way the screen
+// is presented again at the next presenter_present() (once a still or a
+// picture is shown: a banner alone is not presented). Returns 0, or -1 with
+// SDL_GetError() set when the upload failed: then no banner is shown (never
+// a stale one).
+int presenter_set_banner(struct presenter *presenter, SDL_Surface *banner);
 
 // Marks the screen for redrawing (window exposed or resized).
 void presenter_invalidate(struct presenter *presenter);
@@ -80,8 +109,9 @@ void presenter_invalidate(struct presenter *presenter);
 // fade is running at now_ns). Returns true when it presented.
 bool presenter_present(struct presenter *presenter, int64_t now_ns);
 
-// Draws what is on screen at now_ns, copies it into a new ARGB8888 surface
-// (caller frees) and presents it. NULL with SDL_GetError() set on failure.
+// Draws what is on screen at now_ns (banner included), copies it into a new
+// ARGB8888 surface (caller frees) and presents it. NULL with SDL_GetError()
+// set on failure.
 // For screenshots and tests: what the viewer sees, not a re-render.
 SDL_Surface *presenter_capture(struct presenter *presenter, int64_t now_ns);
 
