@@ -144,6 +144,15 @@ static void accept(struct app *app, int64_t now_ns)
         return;
     }
     diagnostics_destroy(diagnostics);
+    app_reload_collect(app); // a skip may have let the last accepted one take over
+    const struct program *latest = app->pending ? app->pending : app->program;
+    if (latest && program_fingerprint(latest) == program_fingerprint(program) &&
+        !app->is_reload_now) {
+        log_info("%s unchanged: the loop goes on", app->options->playlist_path);
+        program_destroy(program);
+        app->reload_state = app->pending ? RELOAD_STATE_PENDING : RELOAD_STATE_DONE;
+        return;
+    }
     bool is_now = app->is_reload_now || program_settings(program)->is_reload_now;
     log_info("%s accepted: %zu items, switching %s", app->options->playlist_path,
              program_n_entries(program), is_now ? "now" : "after the item on screen");

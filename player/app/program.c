@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -34,10 +35,32 @@ struct program {
     struct loaded_deck *decks;
     size_t n_entries;
     struct program_entry *entries;
+    uint64_t fingerprint; // of the playlist text and every file it resolved (see header)
     // Strings the entries point to, freed with the program.
     size_t n_strings;
     char **strings;
 };
+
+// FNV-1a: enough to tell "the same files as before" apart, not a security hash.
+static void fingerprint_add(struct program *program, const void *data, size_t length)
+{
+    const unsigned char *bytes = data;
+    uint64_t hash = program->fingerprint ? program->fingerprint : UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ bytes[i]) * UINT64_C(0x100000001b3);
+    program->fingerprint = hash;
+}
+
+// A resolved file's identity as far as a reload cares: name, size, change time.
+static void fingerprint_file(struct program *program, const char *resolved)
+{
+    struct stat status = {0};
+    stat(resolved, &status);
+    int64_t facts[] = {(int64_t)status.st_size, (int64_t)status.st_mtim.tv_sec,
+                       (int64_t)status.st_mtim.tv_nsec, (int64_t)status.st_ino};
+    fingerprint_add(program, resolved, strlen(resolved) + 1);
+    fingerprint_add(program, facts, sizeof facts);
+}
 
 static const char *keep(struct program *program, char *string)
 {
@@ -94,6 +117,7 @@ static const char *resolve(struct program *program, const char *base_dir, const 
         return problem;
     }
     *resolved = keep(program, xstrdup(buffer));
+    fingerprint_file(program, buffer);
     return NULL;
 }
 
@@ -228,7 +252,8 @@ static void add_item(struct program *program, const struct playlist_item *item,
                         "%s looks like a video: use 'video %s'", item->path, item->path);
 }
 
-static struct playlist *read_playlist(const char *path, struct diagnostics *diagnostics)
+static struct playlist *read_playlist(struct program *program, const char *path,
+                                      struct diagnostics *diagnostics)
 {
     char *text;
     size_t length;
@@ -237,6 +262,7 @@ static struct playlist *read_playlist(const char *path, struct diagnostics *diag
         diagnostics_add(diagnostics, path, 0, "cannot read the playlist: %s", strerror(-result));
         return NULL;
     }
+    fingerprint_add(program, text, length);
     struct parse_report report;
     parse_report_init(&report);
     struct playlist *playlist = playlist_parse(text, length, &report);
@@ -258,10 +284,11 @@ struct program *program_load(const char *playlist_path, const char *content_root
         goto fail;
     }
     program->content_root = xstrdup(root);
+    fingerprint_add(program, root, strlen(root) + 1);
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd))
         program->cwd = xstrdup(cwd);
-    program->playlist = read_playlist(playlist_path, diagnostics);
+    program->playlist = read_playlist(program, playlist_path, diagnostics);
     if (!program->playlist)
         goto fail;
     for (size_t i = 0; i < playlist_n_items(program->playlist); i++)
@@ -317,4 +344,9 @@ const char *program_content_root(const struct program *program)
 const char *program_playlist_path(const struct program *program)
 {
     return program->playlist_path;
+}
+
+uint64_t program_fingerprint(const struct program *program)
+{
+    return program->fingerprint;
 }

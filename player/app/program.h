@@ -51,4 +51,10 @@ const char *program_content_root(const struct program *program);
 // The playlist path as given; borrowed until destroy.
 const char *program_playlist_path(const struct program *program);
 
+// Changes whenever the playlist text, the resolved content root or any file
+// the playlist names (its path, size, modification time or inode) changes.
+// Equal fingerprints: a reload would play exactly the same thing, so the
+// loop on screen goes on instead of restarting (logrotate's weekly SIGHUP).
+uint64_t program_fingerprint(const struct program *program);
+
 #endif

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/monotime.h"
@@ -19,7 +20,9 @@
 
 #define DEFAULT_SOCKET_PATH "/run/signage/control.sock"
 #define SOCKET_ENV          "SIGNAGE_CONTROL_SOCKET"
-#define REPLY_TIMEOUT_S     5 // the player answers within one loop iteration; 5 s means stuck
+#define REPLY_TIMEOUT_S     5  // the player answers within one loop iteration; 5 s means stuck
+#define RELOAD_WAIT_S       90 // the player's own check gives up after 60 s
+#define RELOAD_POLL_NS      (100 * NS_PER_MS)
 #define REPLY_MAX_BYTES     (4 * CONTROL_REPLY_MAX_BYTES) // more is not a reply from our server
 
 enum exit_code {
@@ -37,7 +40,9 @@ static const char usage_text[] =
     "                              last error, decoder, fps, dropped frames\n"
     "  next, prev                  go to the next or previous item\n"
     "  pause, resume               hold the current item, or go on\n"
-    "  reload                      read the playlist and its files again\n"
+    "  reload                      check the playlist and its files again and switch to\n"
+    "                              it if it passes; waits for the verdict (exit 1 and the\n"
+    "                              first FILE:LINE problem when it was rejected)\n"
     "  screenshot FILE.png         save the picture on screen (the player writes the file)\n"
     "  announce [--for DURATION] TEXT\n"
     "                              show TEXT as a banner until cleared, or for DURATION\n"
@@ -261,7 +266,9 @@ static int report_reply(const char *reply)
     return EXIT_CODE_FAILED;
 }
 
-static int run(const char *path, const char *line)
+// Sends line and reads the one-line reply into *reply (caller frees).
+// Returns EXIT_CODE_OK, or EXIT_CODE_UNREACHABLE after saying why.
+static int exchange(const char *path, const char *line, char **reply)
 {
     int64_t deadline_ns = monotime_now_ns() + REPLY_TIMEOUT_S * NS_PER_S;
     int fd = connect_to(path);
@@ -271,14 +278,61 @@ static int run(const char *path, const char *line)
     char *request = xasprintf("%s\n", line);
     int error = send_all(fd, request, strlen(request));
     free(request);
-    char *reply = error == 0 ? receive_line(fd, deadline_ns, &error) : NULL;
+    *reply = error == 0 ? receive_line(fd, deadline_ns, &error) : NULL;
     close(fd);
-    if (!reply && error == -ETIMEDOUT)
+    if (!*reply && error == -ETIMEDOUT)
         return cannot_reach("no reply from %s within %d s; is signage-player stuck?", path,
                             REPLY_TIMEOUT_S);
-    if (!reply)
+    if (!*reply)
         return cannot_reach("%s closed the connection without a reply: %s", path, strerror(-error));
-    int code = report_reply(reply);
+    return EXIT_CODE_OK;
+}
+
+// A reload is checked in the background; wait for the verdict so the admin
+// who published a playlist learns here whether it was taken (exit 0) or
+// rejected (exit 1, with the first FILE:LINE problem).
+static int wait_for_reload(const char *path)
+{
+    int64_t deadline_ns = monotime_now_ns() + RELOAD_WAIT_S * NS_PER_S;
+    for (;;) {
+        char *reply = NULL;
+        int code = exchange(path, "status", &reply);
+        if (code != EXIT_CODE_OK)
+            return code;
+        bool is_checking = strstr(reply, "\"reload\":\"checking\"") != NULL;
+        if (!is_checking || monotime_now_ns() >= deadline_ns) {
+            code = report_reply(reply);
+            if (code == EXIT_CODE_OK && strstr(reply, "\"reload\":\"rejected\"")) {
+                static const char key[] = "\"reload_error\":\"";
+                const char *problem = strstr(reply, key);
+                fputs("signage-ctl: the playlist was rejected and the old one plays on: ", stderr);
+                if (problem)
+                    print_json_string(problem + sizeof key - 1, stderr);
+                fputc('\n', stderr);
+                code = EXIT_CODE_FAILED;
+            } else if (code == EXIT_CODE_OK && is_checking) {
+                fprintf(stderr, "signage-ctl: still checking after %d s\n", RELOAD_WAIT_S);
+                code = EXIT_CODE_FAILED;
+            }
+            free(reply);
+            return code;
+        }
+        free(reply);
+        nanosleep(&(struct timespec){.tv_nsec = RELOAD_POLL_NS}, NULL);
+    }
+}
+
+static int run(const char *path, const char *line, bool is_reload)
+{
+    char *reply = NULL;
+    int code = exchange(path, line, &reply);
+    if (code != EXIT_CODE_OK)
+        return code;
+    if (is_reload && strncmp(reply, "{\"ok\":true", 10) == 0) {
+        free(reply);
+        return wait_for_reload(path);
+    }
+    code = report_reply(reply);
     free(reply);
     return code;
 }
@@ -321,7 +375,7 @@ int main(int argc, char **argv)
         free(line);
         return usage_error("%s", error);
     }
-    int code = run(path, line);
+    int code = run(path, line, request.verb == CONTROL_VERB_RELOAD);
     free(line);
     return code;
 }
