@@ -170,6 +170,18 @@ static void accept(struct app *app, int64_t now_ns)
     app_reload_collect(app);
 }
 
+// Watches what the playlist and content paths resolve to now: a publish
+// that swapped a symlinked folder above them (signage-site's `site` link)
+// moved them to other folders than the watcher was following.
+static void rearm_watch(struct app *app)
+{
+    if (!app->watch)
+        return;
+    file_watch_close(app->watch);
+    app->watch = NULL;
+    app_reload_open(app);
+}
+
 static void finish_check(struct app *app, int64_t now_ns)
 {
     if (playlist_check_is_valid(app->check))
@@ -178,6 +190,7 @@ static void finish_check(struct app *app, int64_t now_ns)
         reject(app, playlist_check_problems(app->check));
     playlist_check_destroy(app->check);
     app->check = NULL;
+    rearm_watch(app);
     app->is_reload_now = false;
     service_notify_ready(app->notify);
     if (app->is_check_wanted_again) {

@@ -11,11 +11,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from e2e import PlayerTest, ffmpeg  # noqa: E402
+from e2e import PlayerTest, ffmpeg, make_image  # noqa: E402
 
 SECONDS = 2
 RATE = 25
 FRAMES = SECONDS * RATE
+
+GAP_LIMIT_MS = 100  # generous under sanitizers and parallel tests; a clip opened late is 100s
 
 X264 = ["-c:v", "libx264", "-preset", "ultrafast"]
 X265 = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"]
@@ -122,6 +124,7 @@ def count_frames(path):
 
 class VideoFormatsTest(PlayerTest):
     def test_every_format_plays_to_its_end(self):
+        make_image(os.path.join(self.content, "before.png"))
         for case in CASES:
             with self.subTest(case["name"]):
                 started = time.monotonic()
@@ -139,19 +142,26 @@ class VideoFormatsTest(PlayerTest):
         frames = case.get("frames", FRAMES)
         self.assertEqual(count_frames(path), frames, f"{name}: the fixture itself is wrong")
 
+        # A still first, so the clip is prepared while it is up and its switch
+        # in is measured (gap_ms); the timing bound itself is test_gapless's.
         playlist = self.write(f"playlists/{case['file']}.playlist",
-                              f"audio = {case.get('audio', 'off')}\nvideo {case['file']}\n")
+                              f"audio = {case.get('audio', 'off')}\nslide-time = 300ms\n"
+                              f"image before.png\nvideo {case['file']}\n")
         result, records = self.play(playlist)
         self.assertEqual(result.returncode, 0, f"{name}: player failed: {result.stderr}")
-        self.assertEqual(len(records), 1, f"{name}: {records}")
-        record = records[0]
+        self.assertEqual(len(records), 2, f"{name}: {records}")
+        record = records[1]
+        self.assertLess(record["gap_ms"], GAP_LIMIT_MS, f"{name}: a late switch: {record}")
         self.assertEqual(record["result"], "ok", f"{name}: {record}\n{result.stderr}")
         self.assertEqual(record["kind"], "video", f"{name}: {record}")
-        shown = record["frames_shown"]
+        shown, dropped = record["frames_shown"], record["frames_dropped"]
+        # Every frame of the file decoded and accounted for; a few may be
+        # dropped when other tests load the CPU (test_gapless, run alone,
+        # holds the player to none).
         tolerance = max(1, int(frames * 0.02))
-        self.assertLessEqual(abs(shown - frames), tolerance,
-                             f"{name}: {shown} frames shown of {frames} "
-                             f"({record['frames_dropped']} dropped)")
+        self.assertLessEqual(abs(shown + dropped - frames), tolerance,
+                             f"{name}: {shown} frames shown and {dropped} dropped of {frames}")
+        self.assertLessEqual(dropped, max(2, frames // 10), f"{name}: {record}")
         decoder = record.get("decoder", "")
         self.assertEqual(ffmpeg_codecs("decoders").get(decoder), case["codec"],
                          f"{name}: decoder {decoder!r} does not decode {case['codec']}")
