@@ -11,6 +11,7 @@
 #include "base/file_io.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "show/schedule.h"
 #include "show/service_config.h"
 
 enum exit_code {
@@ -30,6 +31,8 @@ static const char usage_text[] =
     "                     wins over FILE; any mistake in FILE is an error (exit 1)\n"
     "  --check            validate the playlist and every file it names, then exit:\n"
     "                     0 clean, 1 problems found (printed as FILE:LINE: message)\n"
+    "  --at TIME          with --check: also print what plays at local TIME, written\n"
+    "                     \"YYYY-MM-DD HH:MM\": the active schedule section and its items\n"
     "  --loops N          exit after N complete passes (default: loop forever)\n"
     "  --play-log FILE    append one JSON line per item shown (proof of play)\n"
     "  --window WxH       a window of that size instead of full-screen (preview)\n"
@@ -177,7 +180,9 @@ static bool config_apply(const char *config_file, bool is_check, struct app_opti
 }
 
 // Runs what options ask for once the command line and --config are settled.
-static int run(const struct app_options *options, bool is_check, const char *config_file)
+// at: --at's local time, or NULL.
+static int run(const struct app_options *options, bool is_check,
+               const struct schedule_civil_time *at, const char *config_file)
 {
     if (options->render_deck_path)
         return app_render_deck(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
@@ -185,7 +190,7 @@ static int run(const struct app_options *options, bool is_check, const char *con
         return usage_error("%s sets no playlist: add playlist = PATH to it, or give PLAYLIST",
                            config_file);
     if (is_check)
-        return app_check(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+        return app_check_at(options, at) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
     return app_run(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
 }
 
@@ -204,7 +209,8 @@ int main(int argc, char **argv)
         OPTION_OUT,
         OPTION_SIZE,
         OPTION_CONTROL,
-        OPTION_CONFIG
+        OPTION_CONFIG,
+        OPTION_AT,
     };
     static const struct option long_options[] = {
         {"check", no_argument, NULL, OPTION_CHECK},
@@ -214,6 +220,7 @@ int main(int argc, char **argv)
         {"content", required_argument, NULL, OPTION_CONTENT},
         {"control", required_argument, NULL, OPTION_CONTROL},
         {"config", required_argument, NULL, OPTION_CONFIG},
+        {"at", required_argument, NULL, OPTION_AT},
         {"render", required_argument, NULL, OPTION_RENDER},
         {"out", required_argument, NULL, OPTION_OUT},
         {"size", required_argument, NULL, OPTION_SIZE},
@@ -225,6 +232,9 @@ int main(int argc, char **argv)
     struct app_options options = {.render_width_px = 1920, .render_height_px = 1080};
     bool is_check = false;
     const char *config_file = NULL;
+    struct schedule_civil_time at;
+    bool has_at = false;
+    const char *why;
     opterr = 0;
     int option;
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -252,6 +262,12 @@ int main(int argc, char **argv)
         case OPTION_CONFIG:
             config_file = optarg;
             break;
+        case OPTION_AT:
+            if (schedule_civil_time_parse(optarg, strlen(optarg), &at, &why) != 0)
+                return usage_error(
+                    "--at needs a local time like \"2026-12-01 08:00\", not '%s': %s", optarg, why);
+            has_at = true;
+            break;
         case OPTION_RENDER:
             options.render_deck_path = optarg;
             break;
@@ -275,6 +291,9 @@ int main(int argc, char **argv)
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    if (has_at && !is_check)
+        return usage_error("%s",
+                           "--at goes with --check: --check --at \"2026-12-01 08:00\" PLAYLIST");
     if (options.render_deck_path || options.render_out_dir) {
         if (!options.render_deck_path || !options.render_out_dir || optind != argc)
             return usage_error("%s", "--render DECK goes with --out DIR and no PLAYLIST");
@@ -287,7 +306,7 @@ int main(int argc, char **argv)
     struct owned_options owned = {0};
     int exit_code = EXIT_CODE_PROBLEMS; // a service with a broken config fails loudly
     if (!config_file || config_apply(config_file, is_check, &options, &owned))
-        exit_code = run(&options, is_check, config_file);
+        exit_code = run(&options, is_check, has_at ? &at : NULL, config_file);
     owned_options_free(&owned);
     return exit_code;
 }

@@ -18,6 +18,7 @@
 
 #include "app/app_internal.h"
 #include "app/diagnostics.h"
+#include "app/local_time.h"
 #include "app/slide_view.h"
 #include "base/log.h"
 #include "base/monotime.h"
@@ -237,6 +238,35 @@ static int open_outputs(struct app *app)
     return 0;
 }
 
+// ---- The schedule's clock ----------------------------------------------------------
+
+// Tells the sequence the local time once per civil minute, and computes when
+// the playlist's active section may next change (a window edge), so the loop
+// sleeps until then and not a minute longer.
+static void app_handle_clock(struct app *app, int64_t now_ns)
+{
+    if (!app->sequence)
+        return;
+    time_t now = time(NULL);
+    struct schedule_civil_time civil = local_time_civil_at(now);
+    const struct program *program = sequence_program(app->sequence);
+    if (program == app->clock_program && local_time_key(&civil) == app->clock_key &&
+        now_ns < app->schedule_change_ns)
+        return;
+    app->clock_program = program;
+    app->clock_key = local_time_key(&civil);
+    sequence_set_clock(app->sequence, &civil);
+    struct schedule_civil_time next;
+    app->schedule_change_ns = INT64_MAX;
+    if (program_n_sections(program) > 0 &&
+        schedule_next_change(program_schedule(program), &civil, &next)) {
+        time_t at = local_time_instant_of(now, &next);
+        app->schedule_change_ns = now_ns + (int64_t)(at - now) * NS_PER_S;
+    }
+    if (app->schedule_change_ns <= now_ns) // a clock that jumped: look again in a while
+        app->schedule_change_ns = now_ns + NS_PER_S;
+}
+
 // ---- Telling systemd --------------------------------------------------------------
 
 // Evidence the player is really presenting: the main loop runs (it is here),
@@ -284,6 +314,7 @@ static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
                       : presenter_next_deadline_ns(app->presenter, now_ns),
         app_reload_next_deadline_ns(app),
         app_announcement_deadline_ns(app),
+        app->schedule_change_ns,
         app_service_deadline_ns(app, now_ns),
     };
     int64_t earliest = INT64_MAX;
@@ -296,6 +327,7 @@ int app_run(const struct app_options *options)
 {
     struct app app_storage = {.options = options, .wake_fd = -1, .signal_fd = -1};
     struct app *app = &app_storage;
+    app->schedule_change_ns = INT64_MAX;
     app->started_ns = monotime_now_ns();
     app->notify = service_notify_open();
     app->content_root = options->content_root ? xstrdup(options->content_root)
@@ -333,6 +365,7 @@ int app_run(const struct app_options *options)
         if (app->should_quit)
             break;
         app_reload_handle(app, monotime_now_ns());
+        app_handle_clock(app, monotime_now_ns());
         if (app->sequence) {
             sequence_update(app->sequence, monotime_now_ns());
             app_reload_collect(app);

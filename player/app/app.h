@@ -3,6 +3,8 @@
 #ifndef SIGNAGE_APP_APP_H
 #define SIGNAGE_APP_APP_H
 
+struct schedule_civil_time;
+
 struct app_options {
     const char *playlist_path;
     const char *content_root;  // NULL: "content" beside the playlist's folder
@@ -27,6 +29,10 @@ int app_run(const struct app_options *options);
 // --check: validates without a window; prints each problem as FILE:LINE:
 // message on stderr. Returns 0 when clean, 1 when problems were found.
 int app_check(const struct app_options *options);
+
+// --check --at: app_check(), then the entries that would play at local time
+// at (which section is active, until when), one per line on stdout.
+int app_check_at(const struct app_options *options, const struct schedule_civil_time *at);
 
 // --render: writes every slide of options->render_deck_path as
 // render_out_dir/slide-NN.png and a contact-sheet.png of all of them, at

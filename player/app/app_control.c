@@ -151,8 +151,10 @@ static void handle_request(void *context, const struct control_request *request,
         break;
     case CONTROL_VERB_NEXT:
     case CONTROL_VERB_PREV:
-        if (app->sequence)
+        if (app->sequence) {
             sequence_skip(app->sequence, request->verb == CONTROL_VERB_NEXT ? 1 : -1, now_ns);
+            app_reload_collect(app); // a pending reload took over: the reply says "done"
+        }
         break;
     case CONTROL_VERB_PAUSE:
     case CONTROL_VERB_RESUME:

@@ -59,6 +59,10 @@ struct app {
     bool is_reload_now;           // the reload in progress switches at once
     enum reload_state reload_state;
     char reload_problem[APP_ERROR_SIZE]; // the first problem of the last rejected reload
+    // The schedule (app.c): the civil minute and program last told to the sequence
+    const struct program *clock_program;
+    long long clock_key;
+    int64_t schedule_change_ns; // monotonic: when the active section may change; INT64_MAX
     // Announcement banner (app_control.c)
     char *announcement;            // owned; NULL when none
     int64_t announcement_until_ns; // INT64_MAX: until cleared

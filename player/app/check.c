@@ -2,7 +2,8 @@
 // plays: the playlist, every file it names (inside the content root), every
 // clip and image decodes, every deck parses, every slide fits each screen
 // size below and every character has a font that can draw it. No window is
-// opened.
+// opened. With --at, it also prints what the loop would play at that local
+// time.
 #include "app/app.h"
 
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include "base/xalloc.h"
 #include "media/media_probe.h"
 #include "render/font.h"
+#include "show/schedule.h"
 
 // Every slide must fit each screen a deck may be shown on: HD and Full HD
 // landscape panels, 4K, and a Full HD panel hung in portrait for a corridor.
@@ -147,7 +149,70 @@ static void check_entries(struct checker *checker)
     }
 }
 
+static const char *entry_kind_name(enum entry_kind kind)
+{
+    switch (kind) {
+    case ENTRY_KIND_SLIDE:
+        return "slide";
+    case ENTRY_KIND_IMAGE:
+        return "image";
+    case ENTRY_KIND_VIDEO:
+        return "video";
+    }
+    return "unknown";
+}
+
+static const char *format_civil_time(char out[32], const struct schedule_civil_time *time)
+{
+    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", time->year, time->month, time->day,
+             time->minute_of_day / 60, time->minute_of_day % 60);
+    return out;
+}
+
+// --at: which section is active at local time at and until when, then each
+// entry the loop would show then, in order, one per line.
+static void print_schedule_at(const struct program *program, const struct schedule_civil_time *at)
+{
+    static const char *const weekday_names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                "Friday", "Saturday", "Sunday"};
+    const struct schedule *schedule = program_schedule(program);
+    int active = schedule_active_section(schedule, at);
+    struct schedule_civil_time next;
+    char when[32], next_when[32], until[sizeof " until " + sizeof next_when] = "";
+    printf("at %s (%s): ", format_civil_time(when, at), weekday_names[schedule_weekday(at)]);
+    if (schedule_next_change(schedule, at, &next))
+        snprintf(until, sizeof until, " until %s", format_civil_time(next_when, &next));
+    if (program_n_sections(program) == 0) {
+        printf("the playlist has no sections: every item plays\n");
+    } else if (active >= 0) {
+        const struct playlist_section *section = program_section_at(program, (size_t)active);
+        printf("section [%s] (line %d) is active%s\n", section->spec, section->line, until);
+    } else {
+        printf("no section is active%s\n", until);
+    }
+    size_t n_shown = 0;
+    for (size_t i = 0; i < program_n_entries(program); i++) {
+        const struct program_entry *entry = program_entry_at(program, i);
+        if (!program_entry_is_scheduled(entry, active))
+            continue;
+        printf("line %d: %s %s", entry->line, entry_kind_name(entry->kind), entry->display_path);
+        if (entry->problem)
+            printf(" (skipped: %s)", entry->problem);
+        printf("\n");
+        n_shown++;
+    }
+    if (n_shown == 0)
+        printf("nothing is scheduled: the screen stays idle\n");
+}
+
 int app_check(const struct app_options *options)
+{
+    return app_check_at(options, NULL);
+}
+
+// app_check(), then, when at is not NULL and the playlist loaded, what plays
+// at that local time on stdout.
+int app_check_at(const struct app_options *options, const struct schedule_civil_time *at)
 {
     char *default_root = NULL;
     const char *root = options->content_root;
@@ -169,6 +234,8 @@ int app_check(const struct app_options *options)
         fprintf(stderr, "%s\n", diagnostics_at(checker.diagnostics, i));
     if (n_problems == 0 && program)
         printf("%s: ok, %zu items to show\n", options->playlist_path, program_n_entries(program));
+    if (program && at)
+        print_schedule_at(program, at);
     free(checker.checked);
     fonts_destroy(checker.fonts);
     program_destroy(program);

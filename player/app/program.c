@@ -70,14 +70,16 @@ static const char *keep(struct program *program, char *string)
     return string;
 }
 
-static struct program_entry *add_entry(struct program *program, enum entry_kind kind, int line)
+static struct program_entry *add_entry(struct program *program, enum entry_kind kind,
+                                       const struct playlist_item *item)
 {
     program->entries =
         xreallocarray(program->entries, program->n_entries + 1, sizeof *program->entries);
     struct program_entry *entry = &program->entries[program->n_entries++];
     memset(entry, 0, sizeof *entry);
     entry->kind = kind;
-    entry->line = line;
+    entry->line = item->line;
+    entry->section = item->section;
     entry->duration_ms = -1;
     return entry;
 }
@@ -173,7 +175,7 @@ static void add_slide_entry(struct program *program, const struct playlist_item 
     const struct deck_slide *slide = deck_slide_at(loaded->deck, slide_index);
     const char *deck_shown = relative_to_root(program, loaded->file_path);
     if (slide->video_path) {
-        struct program_entry *entry = add_entry(program, ENTRY_KIND_VIDEO, item->line);
+        struct program_entry *entry = add_entry(program, ENTRY_KIND_VIDEO, item);
         const char *resolved;
         entry->problem =
             resolve(program, loaded->dir, slide->video_path,
@@ -183,7 +185,7 @@ static void add_slide_entry(struct program *program, const struct playlist_item 
                                        : keep(program, xstrdup(slide->video_path));
         return;
     }
-    struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item->line);
+    struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item);
     entry->display_path = keep(program, xasprintf("%s#%zu", deck_shown, slide_index + 1));
     entry->file_path = loaded->file_path;
     entry->deck = loaded->deck;
@@ -200,7 +202,7 @@ static void add_deck_item(struct program *program, const struct playlist_item *i
     struct loaded_deck *loaded =
         load_deck(program, resolved, file_for_user(program, resolved), diagnostics);
     if (loaded->problem) {
-        struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item->line);
+        struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item);
         entry->display_path = shown;
         entry->problem = loaded->problem;
         return;
@@ -208,7 +210,7 @@ static void add_deck_item(struct program *program, const struct playlist_item *i
     size_t n_slides = deck_n_slides(loaded->deck);
     if (item->kind == PLAYLIST_ITEM_SLIDE) {
         if (item->slide_number < 1 || (size_t)item->slide_number > n_slides) {
-            struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item->line);
+            struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item);
             entry->display_path = keep(program, xasprintf("%s#%d", shown, item->slide_number));
             entry->problem = keep(program, xasprintf("%s has %zu slides, there is no slide %d",
                                                      item->path, n_slides, item->slide_number));
@@ -240,7 +242,7 @@ static void add_item(struct program *program, const struct playlist_item *item,
         kind = ENTRY_KIND_IMAGE;
     else if (item->kind != PLAYLIST_ITEM_VIDEO)
         kind = ENTRY_KIND_SLIDE;
-    struct program_entry *entry = add_entry(program, kind, item->line);
+    struct program_entry *entry = add_entry(program, kind, item);
     entry->problem = problem;
     entry->file_path = resolved;
     entry->display_path = resolved ? relative_to_root(program, resolved) : item->path;
@@ -339,6 +341,26 @@ const struct program_entry *program_entry_at(const struct program *program, size
 const char *program_content_root(const struct program *program)
 {
     return program->content_root;
+}
+
+const struct schedule *program_schedule(const struct program *program)
+{
+    return playlist_schedule(program->playlist);
+}
+
+size_t program_n_sections(const struct program *program)
+{
+    return playlist_n_sections(program->playlist);
+}
+
+const struct playlist_section *program_section_at(const struct program *program, size_t index)
+{
+    return playlist_section_at(program->playlist, index);
+}
+
+bool program_entry_is_scheduled(const struct program_entry *entry, int active_section)
+{
+    return entry->section < 0 || entry->section == active_section;
 }
 
 const char *program_playlist_path(const struct program *program)

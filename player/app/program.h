@@ -5,12 +5,14 @@
 #ifndef SIGNAGE_APP_PROGRAM_H
 #define SIGNAGE_APP_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "app/diagnostics.h"
 #include "show/deck.h"
 #include "show/playlist.h"
+#include "show/schedule.h"
 
 enum entry_kind {
     ENTRY_KIND_SLIDE,
@@ -29,6 +31,8 @@ struct program_entry {
     int64_t duration_ms;      // slides and images; -1 for video (plays to its end)
     int volume_percent;       // videos: how loud their sound plays, 0-100
     const char *problem;      // non-NULL: cannot be played (missing file, bad deck); skip it
+    int section;              // the playlist section it is under (program_section_at), or -1
+                              // above the first section: it plays whatever the time
 };
 
 struct program;
@@ -46,6 +50,17 @@ void program_destroy(struct program *program);
 const struct playlist_settings *program_settings(const struct program *program);
 size_t program_n_entries(const struct program *program);
 const struct program_entry *program_entry_at(const struct program *program, size_t index);
+// The playlist's schedule sections, in playlist order (none: everything
+// always plays). Both borrowed until destroy.
+const struct schedule *program_schedule(const struct program *program);
+size_t program_n_sections(const struct program *program);
+const struct playlist_section *program_section_at(const struct program *program, size_t index);
+
+// True if entry plays while active_section (from schedule_active_section()
+// on program_schedule(); -1: none) is the active one: the entries of that
+// section, and those above the first section, which always play.
+bool program_entry_is_scheduled(const struct program_entry *entry, int active_section);
+
 // The content root, resolved; borrowed until destroy.
 const char *program_content_root(const struct program *program);
 // The playlist path as given; borrowed until destroy.

@@ -65,8 +65,13 @@ struct sequence {
     long loops_done;
     bool is_done;
     bool is_paused;
-    int64_t paused_left_ns;   // a paused slide's time still to run
-    int64_t progress_ns;      // when the picture on screen last changed
+    int64_t paused_left_ns; // a paused slide's time still to run
+    int64_t progress_ns;    // when the picture on screen last changed
+    // The schedule: local civil time as the app last set it.
+    struct schedule_civil_time clock;
+    bool has_clock;
+    bool is_idle; // nothing scheduled now: the idle picture is up
+    struct presenter_still *idle_still;
     char last_error[512];     // the last skipped or failed entry's reason
     size_t failures_in_a_row; // entries skipped since something last played
 };
@@ -332,21 +337,78 @@ static void show_fallback(struct sequence *sequence, int64_t now_ns)
 
 // ---- Moving on ----------------------------------------------------------------
 
-static size_t index_after(const struct sequence *sequence, size_t index)
+// The schedule section of program playing now, or -1 (only the entries
+// above the first section play).
+static int active_section(const struct sequence *sequence, const struct program *program)
 {
-    return index + 1 < program_n_entries(sequence->context.program) ? index + 1 : 0;
+    if (!sequence->has_clock)
+        return -1;
+    return schedule_active_section(program_schedule(program), &sequence->clock);
 }
 
-// The entry after index, counting a completed pass when it wraps.
+// The first entry of program after index (SIZE_MAX: from the start) that
+// the schedule lets play now, wrapping around; *has_wrapped says whether it
+// went past the end. SIZE_MAX when nothing is scheduled now.
+static size_t scheduled_after(const struct sequence *sequence, const struct program *program,
+                              size_t index, bool *has_wrapped)
+{
+    size_t n_entries = program_n_entries(program);
+    int section = active_section(sequence, program);
+    *has_wrapped = false;
+    size_t candidate = index;
+    for (size_t step = 0; step < n_entries; step++) {
+        if (candidate == SIZE_MAX || candidate + 1 >= n_entries) {
+            *has_wrapped = candidate != SIZE_MAX;
+            candidate = 0;
+        } else {
+            candidate++;
+        }
+        if (program_entry_is_scheduled(program_entry_at(program, candidate), section))
+            return candidate;
+    }
+    return SIZE_MAX;
+}
+
+static size_t first_scheduled(const struct sequence *sequence, const struct program *program)
+{
+    bool has_wrapped;
+    return scheduled_after(sequence, program, SIZE_MAX, &has_wrapped);
+}
+
+// The entry to play after index, counting a completed pass when it wraps;
+// SIZE_MAX when nothing is scheduled now.
 static size_t next_index(struct sequence *sequence, size_t index)
 {
-    size_t next = index_after(sequence, index);
-    if (next == 0) {
+    bool has_wrapped;
+    size_t next = scheduled_after(sequence, sequence->context.program, index, &has_wrapped);
+    if (has_wrapped) {
         sequence->loops_done++;
         if (sequence->context.loops > 0 && sequence->loops_done >= sequence->context.loops)
             sequence->is_done = true;
     }
     return next;
+}
+
+// Nothing is scheduled now (night, a weekend): the screen goes black until
+// the schedule has something again (the app wakes at the next change).
+static void show_idle(struct sequence *sequence, int64_t now_ns)
+{
+    const struct sequence_context *context = &sequence->context;
+    if (!sequence->idle_still) {
+        SDL_Surface *black =
+            SDL_CreateRGBSurfaceWithFormat(0, 16, 16, 32, SDL_PIXELFORMAT_ARGB8888);
+        if (black) {
+            SDL_FillRect(black, NULL, SDL_MapRGB(black->format, 0, 0, 0));
+            sequence->idle_still = presenter_still_create(context->presenter, black);
+            SDL_FreeSurface(black);
+        }
+    }
+    if (sequence->idle_still)
+        presenter_show_still(context->presenter, sequence->idle_still, 0, now_ns);
+    if (!sequence->is_idle)
+        log_info("%s: nothing is scheduled now; the screen stays dark until something is",
+                 program_playlist_path(context->program));
+    sequence->is_idle = true;
 }
 
 // The prepared slot for index, or a freshly prepared one.
@@ -390,8 +452,13 @@ static void advance_to(struct sequence *sequence, size_t index, int64_t now_ns,
     sequence->next_fade_ns =
         old_still ? program_settings(sequence->context.program)->transition_ms * NS_PER_MS : 0;
     while (!sequence->is_done) {
+        if (index == SIZE_MAX) {
+            show_idle(sequence, now_ns);
+            break;
+        }
         struct slot slot;
         if (take_prepared(sequence, index, &slot)) {
+            sequence->is_idle = false;
             show(sequence, &slot, now_ns);
             sequence->needs_prepare = true;
             break;
@@ -451,7 +518,7 @@ static void finish_current_to(struct sequence *sequence, int64_t now_ns, size_t 
     size_t index = current->index;
     slot_clear(sequence, current);
     if (adopt_pending(sequence))
-        index = 0;
+        index = first_scheduled(sequence, sequence->context.program);
     else
         index = index_override != SIZE_MAX ? index_override : next_index(sequence, index);
     if (sequence->is_done) {
@@ -484,6 +551,7 @@ void sequence_destroy(struct sequence *sequence, int64_t now_ns)
     drop_previous_still(sequence);
     presenter_still_destroy(presenter, sequence->fading_still);
     presenter_still_destroy(presenter, sequence->fallback_still);
+    presenter_still_destroy(presenter, sequence->idle_still);
     frame_picture_destroy(sequence->converter);
     free(sequence);
 }
@@ -497,12 +565,14 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
             return;
         sequence->fallback_until_ns = 0;
         adopt_pending(sequence);
-        advance_to(sequence, 0, now_ns, NULL);
+        advance_to(sequence, first_scheduled(sequence, sequence->context.program), now_ns, NULL);
         return;
     }
     if (!sequence->current.is_used) {
         adopt_pending(sequence);
-        advance_to(sequence, 0, now_ns, NULL);
+        size_t first = first_scheduled(sequence, sequence->context.program);
+        if (first != SIZE_MAX || !sequence->is_idle)
+            advance_to(sequence, first, now_ns, NULL);
         return;
     }
     if (is_current_done(sequence, now_ns)) {
@@ -513,17 +583,17 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
     // first present; the entry after the last one only when looping on.
     if (sequence->needs_prepare && sequence->has_shown) {
         sequence->needs_prepare = false;
-        if (sequence->pending_program) {
-            if (!sequence->next.is_used)
-                prepare(sequence, sequence->pending_program, 0, &sequence->next, true);
-            return;
+        const struct program *program = sequence->pending_program;
+        size_t next = program ? first_scheduled(sequence, program) : SIZE_MAX;
+        bool has_wrapped = false;
+        if (!program) {
+            program = sequence->context.program;
+            next = scheduled_after(sequence, program, sequence->current.index, &has_wrapped);
         }
-        size_t next = index_after(sequence, sequence->current.index);
-        bool is_last_pass =
-            sequence->context.loops > 0 && sequence->loops_done + 1 >= sequence->context.loops;
-        if (!(next == 0 && is_last_pass) && !sequence->next.is_used)
-            prepare(sequence, sequence->context.program, next, &sequence->next,
-                    true); // a failure is logged in its turn
+        bool is_last_pass = !sequence->pending_program && sequence->context.loops > 0 &&
+                            sequence->loops_done + 1 >= sequence->context.loops;
+        if (next != SIZE_MAX && !(has_wrapped && is_last_pass) && !sequence->next.is_used)
+            prepare(sequence, program, next, &sequence->next, true); // failures: logged in turn
     }
 }
 
@@ -559,7 +629,9 @@ int64_t sequence_next_deadline_ns(const struct sequence *sequence, int64_t now_n
         entry_ns = now_ns;
     else if (sequence->fallback_until_ns)
         entry_ns = sequence->fallback_until_ns;
-    else if (!sequence->current.is_used || (sequence->needs_prepare && sequence->has_shown))
+    else if (!sequence->current.is_used)
+        entry_ns = sequence->is_idle ? INT64_MAX : now_ns; // idle: the app wakes at a change
+    else if (sequence->needs_prepare && sequence->has_shown)
         entry_ns = now_ns;
     else if (sequence->current.clip)
         entry_ns = clip_next_deadline_ns(sequence->current.clip, now_ns);
@@ -591,9 +663,15 @@ void sequence_skip(struct sequence *sequence, int direction, int64_t now_ns)
 {
     if (!sequence->current.is_used || sequence->is_done)
         return;
-    size_t n_entries = program_n_entries(sequence->context.program);
-    size_t index = sequence->current.index;
-    size_t target = direction < 0 ? (index + n_entries - 1) % n_entries : (index + 1) % n_entries;
+    const struct program *program = sequence->context.program;
+    size_t n_entries = program_n_entries(program);
+    int section = active_section(sequence, program);
+    size_t target = sequence->current.index;
+    for (size_t step = 0; step < n_entries; step++) { // the next scheduled one that way
+        target = direction < 0 ? (target + n_entries - 1) % n_entries : (target + 1) % n_entries;
+        if (program_entry_is_scheduled(program_entry_at(program, target), section))
+            break;
+    }
     sequence->is_paused = false;
     finish_current_to(sequence, now_ns, target);
 }
@@ -673,4 +751,21 @@ bool sequence_is_stalled(const struct sequence *sequence, int64_t now_ns)
         return false;
     // A deadline means a frame or the end is scheduled: waiting for it is work.
     return clip_next_deadline_ns(clip, now_ns) == INT64_MAX && !clip_is_finished(clip, now_ns);
+}
+
+void sequence_set_clock(struct sequence *sequence, const struct schedule_civil_time *now)
+{
+    const struct program *program = sequence->context.program;
+    int before = active_section(sequence, program);
+    sequence->clock = *now;
+    bool had_clock = sequence->has_clock;
+    sequence->has_clock = true;
+    if (had_clock && active_section(sequence, program) == before)
+        return;
+    // Another section plays from the next switch on: what was prepared for
+    // the old one gives way (the entry on screen finishes first).
+    if (sequence->next.is_used && sequence->next.program == program) {
+        slot_clear(sequence, &sequence->next);
+        sequence->needs_prepare = true;
+    }
 }

@@ -17,6 +17,7 @@
 #include "media/clip.h"
 #include "render/font.h"
 #include "render/presenter.h"
+#include "show/schedule.h"
 
 // Everything the sequence works with; all borrowed, and all must outlive it.
 struct sequence_context {
@@ -81,6 +82,14 @@ void sequence_set_paused(struct sequence *sequence, bool is_paused, int64_t now_
 // SEQUENCE_STALL_NS and nothing is scheduled (a slide's time, a paused
 // clip's last frame, a fade) that explains it. The watchdog stops pinging.
 bool sequence_is_stalled(const struct sequence *sequence, int64_t now_ns);
+
+// The local civil time (app/local_time) the schedule sections are judged
+// by; set it before the first sequence_update() and at least whenever
+// schedule_next_change() says the active section may change. A change of
+// section takes effect at the next switch between entries; while nothing is
+// scheduled the screen is dark and sequence_next_deadline_ns() waits for the
+// caller to set a new time.
+void sequence_set_clock(struct sequence *sequence, const struct schedule_civil_time *now);
 
 // True once the requested number of passes has been played.
 bool sequence_is_done(const struct sequence *sequence);

@@ -1,5 +1,6 @@
 // playlist: a line-by-line parser for playlist format v1. Checks paths only
-// lexically (no file access); app resolves them with content_path.
+// lexically (no file access); app resolves them with content_path. Section
+// headers are parsed by show/schedule; here they only group the items.
 #include "show/playlist.h"
 
 #include <limits.h>
@@ -24,6 +25,9 @@ struct playlist {
     struct playlist_item *items; // paths owned here
     size_t n_items;
     size_t capacity;
+    struct playlist_section *sections; // specs owned here
+    size_t n_sections;
+    struct schedule *schedule; // one window per section, same index
 };
 
 enum setting {
@@ -56,6 +60,12 @@ struct parser {
     int line;                         // current 1-based line number
     int first_item_line;              // 0 until a line that looks like an item
     int setting_lines[SETTING_COUNT]; // line where each setting was set, or 0
+    // The section header items now go under (all 0 above the first one).
+    int first_section_line; // 0 until a line starting with '['
+    int section_line;       // the current header's line
+    int section_column;     // its '[' column
+    int section;            // its index in playlist->sections, or -1 (none, or a broken header)
+    bool has_section_items; // a line that looks like an item came under it
 };
 
 // One whitespace-separated word of a line, as written (quotes included).
@@ -455,6 +465,12 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t key_en
         return;
     }
     const char *name = setting_names[setting];
+    if (parser->first_section_line &&
+        (!parser->first_item_line || parser->first_section_line < parser->first_item_line)) {
+        report(parser, NULL, "settings must come before the first section (line %d)",
+               parser->first_section_line);
+        return;
+    }
     if (parser->first_item_line) {
         report(parser, NULL, "settings must come before the first item (line %d)",
                parser->first_item_line);
@@ -660,9 +676,11 @@ static void parse_item(struct parser *parser, size_t offset)
     struct token tokens[LINE_TOKENS_MAX];
     size_t n_tokens;
     struct snippet shown;
-    struct playlist_item item = {.line = parser->line, .duration_ms = -1, .volume_percent = -1};
+    struct playlist_item item = {
+        .line = parser->line, .duration_ms = -1, .volume_percent = -1, .section = parser->section};
     if (!parser->first_item_line)
         parser->first_item_line = parser->line;
+    parser->has_section_items = true;
     if (!line_tokenize(parser, offset, tokens, &n_tokens))
         return;
     size_t kind = keyword_find(tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
@@ -688,6 +706,84 @@ static void parse_item(struct parser *parser, size_t offset)
     playlist_append(parser->playlist, &item);
 }
 
+// ---- Sections -----------------------------------------------------------------
+
+// Reports the current section if no line that looks like an item came under
+// it (called when it ends: at the next header or the end of the text).
+static void section_check_items(struct parser *parser)
+{
+    struct snippet shown;
+    if (parser->section < 0 || parser->has_section_items)
+        return;
+    const char *spec = parser->playlist->sections[parser->section].spec;
+    parse_report_add(parser->report, parser->section_line, parser->section_column,
+                     "section [%s] has no items: put items under it, or remove it",
+                     snippet(&shown, spec, strlen(spec)));
+}
+
+static void section_append(struct parser *parser, const struct schedule_window *window,
+                           const char *spec, size_t spec_length)
+{
+    struct playlist *playlist = parser->playlist;
+    while (spec_length && is_space(spec[spec_length - 1]))
+        spec_length--;
+    size_t start = skip_spaces(spec, spec_length, 0);
+    playlist->sections =
+        xreallocarray(playlist->sections, playlist->n_sections + 1, sizeof *playlist->sections);
+    playlist->sections[playlist->n_sections] = (struct playlist_section){
+        .line = parser->line, .spec = xstrndup(spec + start, spec_length - start)};
+    schedule_add(playlist->schedule, window);
+    parser->section = (int)playlist->n_sections++;
+}
+
+// [SPEC] (a comment may follow): the items below, up to the next header,
+// play when SPEC says (show/schedule parses it).
+static void parse_section(struct parser *parser, size_t start)
+{
+    const char *text = parser->line_text;
+    size_t length = parser->line_length;
+    struct snippet shown;
+    section_check_items(parser);
+    if (!parser->first_section_line)
+        parser->first_section_line = parser->line;
+    parser->section_line = parser->line;
+    parser->section_column = column_of(parser, text + start);
+    parser->section = -1; // until the header proves good
+    parser->has_section_items = false;
+    const char *spec = text + start + 1;
+    const char *close = memchr(spec, ']', length - start - 1);
+    if (!close) {
+        report(parser, text + start,
+               "a section header needs a closing ']', e.g. [mon-fri 07:30-17:30]");
+        return;
+    }
+    size_t after = skip_spaces(text, length, (size_t)(close - text) + 1);
+    if (after < length && text[after] != '#') {
+        report(parser, text + after, "unexpected '%s' after ']': put items on the lines below",
+               snippet(&shown, text + after, length - after));
+        return;
+    }
+    size_t spec_length = (size_t)(close - spec);
+    struct schedule_window window;
+    struct parse_error error;
+    if (schedule_window_parse(spec, spec_length, &window, &error) != 0) {
+        report(parser, spec + error.column - 1, "%s", error.message);
+        return;
+    }
+    const struct playlist *playlist = parser->playlist;
+    for (size_t i = 0; i < playlist->n_sections; i++) {
+        if (schedule_window_equals(schedule_window_at(playlist->schedule, i), &window)) {
+            report(parser, text + start,
+                   "this section plays exactly when [%s] on line %d does, so one of them would "
+                   "never play: merge them",
+                   snippet(&shown, playlist->sections[i].spec, strlen(playlist->sections[i].spec)),
+                   playlist->sections[i].line);
+            return;
+        }
+    }
+    section_append(parser, &window, spec, spec_length);
+}
+
 // ---- Lines ------------------------------------------------------------------
 
 static void parse_line(struct parser *parser)
@@ -699,9 +795,7 @@ static void parse_line(struct parser *parser)
     if (start == parser->line_length || parser->line_text[start] == '#')
         return;
     if (parser->line_text[start] == '[')
-        report(parser, parser->line_text + start,
-               "schedule sections like [mon-fri 08:00-17:00] are not supported by "
-               "this version yet");
+        parse_section(parser, start);
     else if (setting_match(parser, start, &key_end, &value_start))
         parse_setting(parser, start, key_end, value_start);
     else
@@ -711,13 +805,14 @@ static void parse_line(struct parser *parser)
 struct playlist *playlist_parse(const char *text, size_t length, struct parse_report *report)
 {
     struct playlist *playlist = xcalloc(1, sizeof *playlist);
-    struct parser parser = {.playlist = playlist, .report = report};
+    struct parser parser = {.playlist = playlist, .report = report, .section = -1};
     const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
     playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
     playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
     playlist->settings.is_hwdec_allowed = true;
     playlist->settings.volume_percent = 100;
+    playlist->schedule = schedule_create();
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;
@@ -732,6 +827,7 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
         parse_line(&parser);
         text = newline ? newline + 1 : end;
     }
+    section_check_items(&parser);
     if (!parser.first_item_line)
         parse_report_add(report, parser.line ? parser.line : 1, 0,
                          "playlist has no items (add e.g. deck lesson/lesson.md)");
@@ -748,6 +844,10 @@ void playlist_destroy(struct playlist *playlist)
     for (size_t i = 0; i < playlist->n_items; i++)
         free((char *)playlist->items[i].path);
     free(playlist->items);
+    for (size_t i = 0; i < playlist->n_sections; i++)
+        free((char *)playlist->sections[i].spec);
+    free(playlist->sections);
+    schedule_destroy(playlist->schedule);
     free(playlist);
 }
 
@@ -764,6 +864,21 @@ size_t playlist_n_items(const struct playlist *playlist)
 const struct playlist_item *playlist_item_at(const struct playlist *playlist, size_t index)
 {
     return &playlist->items[index];
+}
+
+size_t playlist_n_sections(const struct playlist *playlist)
+{
+    return playlist->n_sections;
+}
+
+const struct playlist_section *playlist_section_at(const struct playlist *playlist, size_t index)
+{
+    return &playlist->sections[index];
+}
+
+const struct schedule *playlist_schedule(const struct playlist *playlist)
+{
+    return playlist->schedule;
 }
 
 const char *playlist_item_kind_name(enum playlist_item_kind kind)

@@ -1,5 +1,6 @@
 // playlist: parses playlist format v1 (see README "Playlist format") from
-// text into settings and items. Pure: takes bytes, touches no files.
+// text into settings, items and schedule sections. Pure: takes bytes,
+// touches no files, reads no clock (show/schedule says what plays when).
 #ifndef SIGNAGE_SHOW_PLAYLIST_H
 #define SIGNAGE_SHOW_PLAYLIST_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "show/parse_report.h"
+#include "show/schedule.h"
 
 #define PLAYLIST_DEFAULT_SLIDE_TIME_MS       10000 // long enough to read a slide
 #define PLAYLIST_DEFAULT_TRANSITION_MS       400   // a calm cross-fade, over before the eye settles
@@ -40,6 +42,15 @@ struct playlist_item {
     int slide_number;    // PLAYLIST_ITEM_SLIDE: 1-based N of PATH#N; otherwise 0
     int64_t duration_ms; // per-item duration, or -1 for the default (slide-time; video: its end)
     int volume_percent;  // videos: volume=N% (0-100), or -1 for the playlist's volume
+    int section;         // the section it is under (playlist_section_at), or -1 above the
+                         // first section header: such items play whatever the time
+};
+
+// A schedule section: a [...] header line and the items under it, up to the
+// next header. Its window is schedule_window_at(playlist_schedule(), index).
+struct playlist_section {
+    int line;         // 1-based line of the header
+    const char *spec; // between '[' and ']', trimmed: "mon-fri 07:30-17:30"; owned by the playlist
 };
 
 struct playlist;
@@ -55,6 +66,13 @@ const struct playlist_settings *playlist_settings(const struct playlist *playlis
 size_t playlist_n_items(const struct playlist *playlist);
 // index < playlist_n_items(); borrowed, valid until playlist_destroy().
 const struct playlist_item *playlist_item_at(const struct playlist *playlist, size_t index);
+
+size_t playlist_n_sections(const struct playlist *playlist);
+// index < playlist_n_sections(); borrowed, valid until playlist_destroy().
+const struct playlist_section *playlist_section_at(const struct playlist *playlist, size_t index);
+// The sections' windows, indexed like playlist_section_at() (empty when the
+// playlist has no sections); borrowed, valid until playlist_destroy().
+const struct schedule *playlist_schedule(const struct playlist *playlist);
 
 // "deck", "slide", "image", "video".
 const char *playlist_item_kind_name(enum playlist_item_kind kind);

@@ -493,13 +493,79 @@ static const struct error_case error_cases[] = {
       {5, 6, "path leaves the content folder"},
       {6, 7, "paths are relative to the content folder"},
       {7, 7, "is empty"}}},
-    {"schedule sections are reserved",
-     "deck a.md\n  [mon-fri 08:00-17:00]\n",
+    // Schedule sections (their inside is show/schedule's, tested in test_schedule)
+    {"section without its ']'",
+     "deck a.md\n[mon-fri 08:00-17:00\ndeck b.md\n",
      0,
      NULL,
      1,
-     {{2, 3,
-       "schedule sections like [mon-fri 08:00-17:00] are not supported by this version yet"}}},
+     {{2, 1, "a section header needs a closing ']', e.g. [mon-fri 07:30-17:30]"}}},
+    {"an item on the header's line",
+     "deck a.md\n[sat] deck b.md\n",
+     0,
+     NULL,
+     1,
+     {{2, 7, "unexpected 'deck b.md' after ']': put items on the lines below"}}},
+    {"columns inside a header count from the line's start",
+     "deck a.md\n  [mon-fir 08:00-17:00]\ndeck b.md\n",
+     0,
+     NULL,
+     1,
+     {{2, 8, "unknown day 'fir' (days are mon tue wed thu fri sat sun); did you mean 'fri'?"}}},
+    {"a date range over New Year with the old year twice",
+     "[2026-12-24..2026-01-02]\ndeck a.md\n",
+     0,
+     NULL,
+     1,
+     {{1, 14,
+       "the date range ends on 2026-01-02, before it starts on 2026-12-24; did you mean "
+       "2027-01-02?"}}},
+    {"[always] and []",
+     "[always]\ndeck a.md\n[ ]\ndeck b.md\n",
+     0,
+     NULL,
+     2,
+     {{1, 2, "[always] is not a section: items above the first section always play"},
+      {3, 3, "say when the section plays, e.g. [mon-fri 07:30-17:30], or [otherwise]"}}},
+    {"sections without items",
+     "deck a.md\n[sat]\n[sun]\ndeck b.md\n  [otherwise]  # later\n",
+     0,
+     NULL,
+     2,
+     {{2, 1, "section [sat] has no items: put items under it, or remove it"},
+      {5, 3, "section [otherwise] has no items"}}},
+    {"a broken item still counts as the section's",
+     "[sat]\nvidoe a.mp4\n",
+     0,
+     NULL,
+     1,
+     {{2, 1, "unknown item kind 'vidoe'"}}},
+    {"the same schedule twice",
+     "[sat,sun]\ndeck a.md\n[sun, sat]\ndeck b.md\n",
+     0,
+     NULL,
+     1,
+     {{3, 1,
+       "this section plays exactly when [sat,sun] on line 1 does, so one of them would never "
+       "play: merge them"}}},
+    {"settings after a section",
+     "[sat]\naudio = on\ndeck a.md\n",
+     0,
+     NULL,
+     1,
+     {{2, 0, "settings must come before the first section (line 1)"}}},
+    {"settings after an item and a section",
+     "deck a.md\n[sat]\naudio = on\ndeck b.md\n",
+     0,
+     NULL,
+     1,
+     {{3, 0, "settings must come before the first item (line 1)"}}},
+    {"only a header",
+     "[sat]\n",
+     0,
+     NULL,
+     2,
+     {{1, 1, "section [sat] has no items"}, {1, 0, "playlist has no items"}}},
     // Encoding
     {"columns count from after the BOM; CR is not part of a word",
      "\xEF\xBB\xBFvidoe a.mp4\r\nimage a.png 8\r\n",
@@ -651,6 +717,67 @@ static void test_empty_input_without_a_buffer(void **state)
     assert_int_equal(report.errors[0].line, 1);
 }
 
+// Items go under the section header above them; items above the first
+// header belong to none (they always play).
+static void test_sections(void **state)
+{
+    (void)state;
+    const char text[] = "# school\n"
+                        "slide-time = 8s\n"
+                        "deck welcome.md\n"
+                        "[mon-fri 07:30-17:30]   # school hours\n"
+                        "deck lesson.md\n"
+                        "video clip.mp4\n"
+                        "[ sat,sun ]# the weekend\n"
+                        "image weekend.png\n"
+                        "\t[otherwise]\n"
+                        "\n"
+                        "  image night.png\n";
+    static const struct {
+        int line;
+        int section;
+    } items[] = {{3, -1}, {5, 0}, {6, 0}, {8, 1}, {11, 2}};
+    static const struct {
+        int line;
+        const char *spec;
+    } sections[] = {{4, "mon-fri 07:30-17:30"}, {7, "sat,sun"}, {9, "otherwise"}};
+    struct parse_report report;
+    struct playlist *playlist = playlist_parse(text, strlen(text), &report);
+    if (!playlist) {
+        print_report(&report);
+        fail_msg("expected a playlist");
+    }
+    assert_int_equal(playlist_n_items(playlist), 5);
+    for (size_t i = 0; i < 5; i++) {
+        const struct playlist_item *item = playlist_item_at(playlist, i);
+        if (item->line != items[i].line || item->section != items[i].section)
+            fail_msg("item %zu: expected line %d section %d, got line %d section %d", i,
+                     items[i].line, items[i].section, item->line, item->section);
+    }
+    assert_int_equal(playlist_n_sections(playlist), 3);
+    const struct schedule *schedule = playlist_schedule(playlist);
+    assert_int_equal(schedule_n_sections(schedule), 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(playlist_section_at(playlist, i)->line, sections[i].line);
+        assert_string_equal(playlist_section_at(playlist, i)->spec, sections[i].spec);
+    }
+    assert_true(schedule_window_at(schedule, 0)->has_times);
+    assert_true(schedule_window_at(schedule, 1)->has_days);
+    assert_true(schedule_window_at(schedule, 2)->is_otherwise);
+    struct schedule_civil_time saturday = {2026, 12, 5, 600};
+    assert_int_equal(schedule_active_section(schedule, &saturday), 1);
+    playlist_destroy(playlist);
+
+    const char plain[] = "deck a.md\nimage b.png\n";
+    playlist = playlist_parse(plain, strlen(plain), &report);
+    assert_non_null(playlist);
+    assert_int_equal(playlist_n_sections(playlist), 0);
+    assert_int_equal(schedule_n_sections(playlist_schedule(playlist)), 0);
+    assert_int_equal(playlist_item_at(playlist, 0)->section, -1);
+    assert_int_equal(playlist_item_at(playlist, 1)->section, -1);
+    playlist_destroy(playlist);
+}
+
 static void test_kind_names_and_destroy_null(void **state)
 {
     (void)state;
@@ -672,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
         cmocka_unit_test(test_empty_input_without_a_buffer),
+        cmocka_unit_test(test_sections),
         cmocka_unit_test(test_kind_names_and_destroy_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
