@@ -47,6 +47,8 @@ struct control_server {
     char *path; // set once bound: the file close() removes
     uid_t allowed_uids[3];
     size_t n_allowed_uids;
+    bool has_allowed_gid;
+    gid_t allowed_gid;              // group signage: the socket file's group may use it too
     int64_t accept_paused_until_ns; // 0 when accepting
     struct control_client *clients[CONTROL_CLIENTS_MAX];
     size_t n_clients;
@@ -193,9 +195,13 @@ struct control_server *control_server_open(const char *path, char *error, size_t
     }
     allow_uid(server, 0);
     allow_uid(server, geteuid());
-    unsigned uid;
+    unsigned uid, group;
     if (lookup_id(SOCKET_USER, false, &uid))
         allow_uid(server, (uid_t)uid);
+    if (lookup_id(SOCKET_GROUP, true, &group)) {
+        server->has_allowed_gid = true;
+        server->allowed_gid = (gid_t)group;
+    }
     return server;
 fail:
     control_server_close(server);
@@ -434,13 +440,13 @@ static void refuse(struct control_server *server, int fd, const char *message)
     close(fd);
 }
 
-static bool is_allowed_uid(const struct control_server *server, uid_t uid)
+static bool is_allowed_peer(const struct control_server *server, const struct ucred *peer)
 {
     for (size_t i = 0; i < server->n_allowed_uids; i++) {
-        if (server->allowed_uids[i] == uid)
+        if (server->allowed_uids[i] == peer->uid)
             return true;
     }
-    return false;
+    return server->has_allowed_gid && peer->gid == server->allowed_gid;
 }
 
 static void accept_one(struct control_server *server, int fd, int64_t now_ns)
@@ -452,7 +458,7 @@ static void accept_one(struct control_server *server, int fd, int64_t now_ns)
         refuse(server, fd, "permission denied");
         return;
     }
-    if (!is_allowed_uid(server, peer.uid)) {
+    if (!is_allowed_peer(server, &peer)) {
         log_warning("control: refused a connection from uid %ld (pid %ld)", (long)peer.uid,
                     (long)peer.pid);
         refuse(server, fd, "permission denied");

@@ -30,7 +30,10 @@ typedef void (*control_handler_fn)(void *context, const struct control_request *
 // kind of file is left alone and is an error. The socket file gets mode 0660
 // and, when a group "signage" exists, that group (not being allowed to change
 // it, EPERM, is fine). Peers are accepted only with uid 0, the uid of user
-// "signage" (when it exists) or this process's effective uid. All fds are
+// "signage" (when it exists), this process's effective uid, or group
+// "signage" as their primary group (signage-admin, the account SSH pushes
+// use: the socket file's group may connect, so it may also be answered).
+// All fds are
 // non-blocking and close-on-exec. Returns the server (owned; free it with
 // control_server_close), or NULL with a reason in error (error_size bytes,
 // NUL-terminated). Not thread-safe: one thread at a time uses a server.
