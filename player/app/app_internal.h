@@ -57,6 +57,7 @@ struct app {
     struct playlist_check *check; // the running validation, or NULL
     bool is_check_wanted_again;   // something changed while the check ran
     bool is_reload_now;           // the reload in progress switches at once
+    bool is_reload_announced;     // RELOADING=1 sent, READY=1 not yet
     enum reload_state reload_state;
     char reload_problem[APP_ERROR_SIZE]; // the first problem of the last rejected reload
     // The schedule (app.c): the civil minute and program last told to the sequence

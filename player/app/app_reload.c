@@ -99,11 +99,18 @@ void app_reload_request(struct app *app, bool is_now, const char *why)
                                       sizeof error);
     if (!app->check) {
         log_error("reload of %s: %s", app->options->playlist_path, error);
+        if (app->is_reload_announced) {
+            app->is_reload_announced = false;
+            service_notify_ready(app->notify);
+        }
         return;
     }
     log_info("reload of %s (%s): checking", app->options->playlist_path, why);
     app->reload_state = RELOAD_STATE_CHECKING;
-    service_notify_reloading(app->notify, now_ns);
+    if (!app->is_reload_announced) { // once per reload, however often it is checked again
+        app->is_reload_announced = true;
+        service_notify_reloading(app->notify, now_ns);
+    }
     service_notify_status(app->notify, "Checking %s", app->options->playlist_path);
 }
 
@@ -127,8 +134,10 @@ static void reject(struct app *app, const char *problems)
     app->reload_state = RELOAD_STATE_REJECTED;
 }
 
-// The check passed: load the playlist for real and hand it over.
-static void accept(struct app *app, int64_t now_ns)
+// The check passed: load the playlist for real and hand it over, if it is
+// exactly what the check saw (checked_fingerprint); otherwise it changed
+// meanwhile and is checked again.
+static void accept(struct app *app, int64_t now_ns, uint64_t checked_fingerprint)
 {
     struct diagnostics *diagnostics = diagnostics_create();
     struct program *program =
@@ -144,6 +153,12 @@ static void accept(struct app *app, int64_t now_ns)
         return;
     }
     diagnostics_destroy(diagnostics);
+    if (program_fingerprint(program) != checked_fingerprint) {
+        log_info("%s changed while it was checked: checking it again", app->options->playlist_path);
+        program_destroy(program);
+        app->is_check_wanted_again = true;
+        return;
+    }
     app_reload_collect(app); // a skip may have let the last accepted one take over
     const struct program *latest = app->pending ? app->pending : app->program;
     if (latest && program_fingerprint(latest) == program_fingerprint(program) &&
@@ -172,31 +187,45 @@ static void accept(struct app *app, int64_t now_ns)
 
 // Watches what the playlist and content paths resolve to now: a publish
 // that swapped a symlinked folder above them (signage-site's `site` link)
-// moved them to other folders than the watcher was following.
-static void rearm_watch(struct app *app)
+// moved them to other folders than the watcher was following. Returns true
+// when the old watcher had seen a change not yet acted on (it is not lost).
+static bool rearm_watch(struct app *app, int64_t now_ns)
 {
     if (!app->watch)
-        return;
+        return false;
+    file_watch_handle(app->watch, now_ns);
+    bool had_change = file_watch_has_pending_change(app->watch);
     file_watch_close(app->watch);
     app->watch = NULL;
     app_reload_open(app);
+    return had_change;
 }
 
 static void finish_check(struct app *app, int64_t now_ns)
 {
-    if (playlist_check_is_valid(app->check))
-        accept(app, now_ns);
-    else
+    bool is_valid = playlist_check_is_valid(app->check);
+    uint64_t fingerprint = 0;
+    bool has_fingerprint = playlist_check_fingerprint(app->check, &fingerprint);
+    if (rearm_watch(app, now_ns))
+        app->is_check_wanted_again = true; // what was checked may be gone already
+    if (!is_valid)
         reject(app, playlist_check_problems(app->check));
+    else if (!has_fingerprint)
+        reject(app, "the check passed but did not say what it checked");
+    else if (app->is_check_wanted_again)
+        log_info("%s changed while it was checked: checking it again", app->options->playlist_path);
+    else
+        accept(app, now_ns, fingerprint);
     playlist_check_destroy(app->check);
     app->check = NULL;
-    rearm_watch(app);
-    app->is_reload_now = false;
-    service_notify_ready(app->notify);
     if (app->is_check_wanted_again) {
         app->is_check_wanted_again = false;
         app_reload_request(app, false, "changed again while it was checked");
+        return; // RELOADING stays; READY=1 comes with the verdict
     }
+    app->is_reload_now = false;
+    app->is_reload_announced = false;
+    service_notify_ready(app->notify);
 }
 
 void app_reload_handle(struct app *app, int64_t now_ns)

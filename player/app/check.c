@@ -6,6 +6,7 @@
 // time.
 #include "app/app.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,8 +233,11 @@ int app_check_at(const struct app_options *options, const struct schedule_civil_
     size_t n_problems = diagnostics_count(checker.diagnostics);
     for (size_t i = 0; i < n_problems; i++)
         fprintf(stderr, "%s\n", diagnostics_at(checker.diagnostics, i));
+    // The fingerprint names exactly what was checked: hot reload compares it
+    // with what it then loads, so files changed meanwhile are never shown unchecked.
     if (n_problems == 0 && program)
-        printf("%s: ok, %zu items to show\n", options->playlist_path, program_n_entries(program));
+        printf("%s: ok, %zu items to show (fingerprint %016" PRIx64 ")\n", options->playlist_path,
+               program_n_entries(program), program_fingerprint(program));
     if (program && at)
         print_schedule_at(program, at);
     free(checker.checked);

@@ -71,7 +71,7 @@ struct playlist_check *playlist_check_start(const char *playlist_path, const cha
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
     int result = spawn_attributes(&attributes);
     // /proc/self/exe: the very binary that is running, even if a newer one
@@ -190,6 +190,20 @@ bool playlist_check_handle(struct playlist_check *check, int64_t now_ns)
 bool playlist_check_is_valid(const struct playlist_check *check)
 {
     return check->is_over && check->is_valid;
+}
+
+bool playlist_check_fingerprint(const struct playlist_check *check, uint64_t *fingerprint)
+{
+    static const char marker[] = "(fingerprint ";
+    const char *at = check->is_valid ? strstr(check->output, marker) : NULL;
+    if (!at)
+        return false;
+    char *end;
+    unsigned long long value = strtoull(at + sizeof marker - 1, &end, 16);
+    if (*end != ')')
+        return false;
+    *fingerprint = (uint64_t)value;
+    return true;
 }
 
 const char *playlist_check_problems(const struct playlist_check *check)

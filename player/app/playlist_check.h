@@ -44,6 +44,10 @@ bool playlist_check_handle(struct playlist_check *check, int64_t now_ns);
 // check (the child exited 0).
 bool playlist_check_is_valid(const struct playlist_check *check);
 
+// After a valid check: the program_fingerprint() of what the child checked
+// (it prints it with its "ok" line). False when it printed none.
+bool playlist_check_fingerprint(const struct playlist_check *check, uint64_t *fingerprint);
+
 // The problems the check found, one "FILE:LINE: message" per line (or why the
 // check itself failed: a time-out, a crash). Borrowed until destroy; empty
 // while running and when valid.

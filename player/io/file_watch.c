@@ -722,3 +722,8 @@ bool file_watch_take_warning(struct file_watch *watch, char *warning, size_t war
     watch->has_warning = false;
     return true;
 }
+
+bool file_watch_has_pending_change(const struct file_watch *watch)
+{
+    return watch && watch->is_pending;
+}

@@ -87,6 +87,11 @@ int64_t file_watch_next_deadline_ns(const struct file_watch *watch);
 // validation, and the next write schedules another change.
 bool file_watch_take_change(struct file_watch *watch, int64_t now_ns);
 
+// True while a change has been seen that file_watch_take_change() has not
+// handed out yet (settled or not). For a caller about to replace the
+// watcher, so the change is not lost with it.
+bool file_watch_has_pending_change(const struct file_watch *watch);
+
 // True once per problem that leaves part of the tree unwatched (the
 // FILE_WATCH_CONTENT_DIRS_MAX limit, the kernel's fs.inotify.max_user_watches,
 // a folder without permission, a folder holding a watched name that went
