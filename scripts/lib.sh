@@ -7,9 +7,9 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # Packages to build and run the player (and make the lesson's stand-in clips).
 run_packages="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libavformat-dev
 libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libmd4c-dev libunibreak-dev
-libfontconfig-dev fontconfig fonts-noto-cjk ffmpeg libsystemd-dev"
+libfontconfig-dev fontconfig fonts-noto-cjk ffmpeg libsystemd-dev rsync"
 # Extra packages the test suite uses.
-test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace systemd logrotate"
+test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace systemd logrotate openssh-server openssh-client rsync ansible-core sudo clang libclang-rt-dev cppcheck clang-tidy"
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -56,3 +56,16 @@ build() {
     as_invoking_user cmake -S "$repo_dir" -B "$dir" "$@" >/dev/null
     as_invoking_user cmake --build "$dir" --parallel "$(nproc)"
 }
+
+# scripts/test-arm64: the cross compiler, qemu, and the arm64 libraries to
+# build and run the player for 64-bit Raspberry Pi OS (dpkg multiarch; the
+# script adds arm64 first). Not libunibreak-dev:arm64: Debian 12 does not ship
+# libunibreak multiarch and installing it would remove the host's
+# libunibreak-dev, so the script unpacks it into its build folder instead.
+arm64_packages="crossbuild-essential-arm64 qemu-user-static libsdl2-dev:arm64
+libsdl2-ttf-dev:arm64 libavformat-dev:arm64 libavcodec-dev:arm64 libavutil-dev:arm64
+libswresample-dev:arm64 libswscale-dev:arm64 libmd4c-dev:arm64 libfontconfig-dev:arm64
+libsystemd-dev:arm64 libcmocka-dev:arm64"
+# scripts/test-package: CPack's dpkg-shlibdeps and file, lintian, and
+# debootstrap for the fresh Debian 12 root the package is installed into.
+package_test_packages="dpkg-dev file lintian debootstrap"
