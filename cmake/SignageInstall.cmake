@@ -103,3 +103,10 @@ install(CODE "
              FILES \"${signage_service_out}/signage.conf\")
     endif()
 ")
+
+# Publishing over SSH (README "Update a screen over SSH"): signage-push for the
+# laptop, signage-site and the signage-admin key's forced command for the
+# display, and setup-signage-admin (root's, once per display) in sbin.
+install(PROGRAMS deploy/signage-push deploy/signage-site deploy/signage-admin-gate
+        DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS deploy/setup-signage-admin DESTINATION ${CMAKE_INSTALL_SBINDIR})

@@ -72,7 +72,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-noto-cjk, fontconfig, systemd, procps")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "logrotate")
 # Publishing over SSH (signage-site, setup-signage-admin) and making clips.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "openssh-server, rsync, python3, sudo, ffmpeg")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "openssh-server, rsync, python3, ffmpeg")
 
 # dpkg-shlibdeps finds the libraries in the standard folders; a library that
 # the build found elsewhere (libunibreak for arm64, unpacked from its package
