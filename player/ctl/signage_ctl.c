@@ -278,7 +278,14 @@ static int exchange(const char *path, const char *line, char **reply)
     char *request = xasprintf("%s\n", line);
     int error = send_all(fd, request, strlen(request));
     free(request);
-    *reply = error == 0 ? receive_line(fd, deadline_ns, &error) : NULL;
+    // A player that refuses the peer answers at once and hangs up, which can
+    // break the send: its one line still explains why, so read it anyway.
+    if (error == 0 || error == -EPIPE || error == -ECONNRESET) {
+        int receive_error = 0;
+        *reply = receive_line(fd, deadline_ns, &receive_error);
+        if (!*reply && error == 0)
+            error = receive_error;
+    }
     close(fd);
     if (!*reply && error == -ETIMEDOUT)
         return cannot_reach("no reply from %s within %d s; is signage-player stuck?", path,
