@@ -45,28 +45,63 @@ void app_wake_main_loop(void *context)
     (void)ignored; // a full eventfd counter already means "wake up"
 }
 
+// The canvas may have changed size (a resized window, another display, a
+// turned screen): slides and the banner are laid out again for it.
+static void app_refresh_output_size(struct app *app)
+{
+    int width, height;
+    presenter_get_output_size(app->presenter, &width, &height);
+    if (width != app->output_width_px || height != app->output_height_px) {
+        app->output_width_px = width;
+        app->output_height_px = height;
+        if (app->sequence)
+            sequence_set_output_size(app->sequence, width, height, monotime_now_ns());
+        app_announcement_update(app, monotime_now_ns(), true);
+    }
+    presenter_invalidate(app->presenter);
+}
+
+// The screen follows the settings of the playlist on screen (rotate,
+// display): at start, and when a reload's playlist takes over, before its
+// first picture is presented.
+static void app_follow_screen_settings(struct app *app, const struct program *program)
+{
+    if (!program)
+        return;
+    const struct playlist_settings *settings = program_settings(program);
+    presenter_set_display(app->presenter, settings->display_number - 1);
+    if (presenter_rotation(app->presenter) == settings->rotate_degrees)
+        return;
+    presenter_set_rotation(app->presenter, settings->rotate_degrees);
+    app_refresh_output_size(app);
+    log_info("rotate = %d: laid out for the turned screen at %dx%d", settings->rotate_degrees,
+             app->output_width_px, app->output_height_px);
+}
+
 static void handle_window_event(struct app *app, const SDL_WindowEvent *event)
 {
     switch (event->event) {
-    case SDL_WINDOWEVENT_SIZE_CHANGED: {
-        int width, height;
-        presenter_get_output_size(app->presenter, &width, &height);
-        if (width != app->output_width_px || height != app->output_height_px) {
-            app->output_width_px = width;
-            app->output_height_px = height;
-            if (app->sequence)
-                sequence_set_output_size(app->sequence, width, height, monotime_now_ns());
-            app_announcement_update(app, monotime_now_ns(), true);
-        }
-        presenter_invalidate(app->presenter);
+    case SDL_WINDOWEVENT_SIZE_CHANGED:
+    case SDL_WINDOWEVENT_DISPLAY_CHANGED:
+        app_refresh_output_size(app);
         break;
-    }
     case SDL_WINDOWEVENT_EXPOSED:
         presenter_invalidate(app->presenter);
         break;
     default:
         break;
     }
+}
+
+// A screen plugged in, unplugged or switched on (x11, wayland; SDL 2.26
+// reports none under kmsdrm): back to the display asked for, laid out anew.
+static void handle_display_event(struct app *app, const SDL_DisplayEvent *event)
+{
+    static const char *const what[] = {"changed", "turned", "connected", "disconnected"};
+    log_info("display %u %s", event->display + 1,
+             event->event < sizeof what / sizeof what[0] ? what[event->event] : "changed");
+    presenter_handle_display_change(app->presenter);
+    app_refresh_output_size(app);
 }
 
 // SIGHUP (systemctl reload, logrotate): reopen the play log, check the playlist.
@@ -99,6 +134,8 @@ static void app_handle_events(struct app *app)
             app->should_quit = true;
         } else if (event.type == SDL_WINDOWEVENT) {
             handle_window_event(app, &event.window);
+        } else if (event.type == SDL_DISPLAYEVENT) {
+            handle_display_event(app, &event.display);
         } else if (event.type == SDL_KEYDOWN && app->options->window_width_px > 0 &&
                    (event.key.keysym.sym == SDLK_ESCAPE || event.key.keysym.sym == SDLK_q)) {
             app->should_quit = true; // a preview window closes like any other program
@@ -209,7 +246,8 @@ static void show_problem_card(struct app *app, const char *problem)
               app->options->playlist_path);
 }
 
-static int open_outputs(struct app *app)
+// program: the playlist to start with (its display), or NULL.
+static int open_outputs(struct app *app, const struct program *program)
 {
     char error[APP_ERROR_SIZE];
     if (app->options->play_log_path) {
@@ -224,8 +262,11 @@ static int open_outputs(struct app *app)
         log_error("%s", error);
         return -1;
     }
-    struct presenter_options options = {app->options->window_width_px,
-                                        app->options->window_height_px, "signage-player"};
+    struct presenter_options options = {
+        .window_width_px = app->options->window_width_px,
+        .window_height_px = app->options->window_height_px,
+        .title = "signage-player",
+        .display_index = program ? program_settings(program)->display_number - 1 : 0};
     app->presenter = presenter_create(&options, error, sizeof error);
     if (!app->presenter) {
         log_error("%s", error);
@@ -349,11 +390,12 @@ int app_run(const struct app_options *options)
     char problem[APP_ERROR_SIZE];
     struct program *program = load_first_program(app, problem, sizeof problem);
     // With --loops (a test, a timed run) a broken playlist is simply an error.
-    if ((!program && options->loops > 0) || open_outputs(app) != 0) {
+    if ((!program && options->loops > 0) || open_outputs(app, program) != 0) {
         program_destroy(program);
         app_destroy(app);
         return 1;
     }
+    app_follow_screen_settings(app, program);
     if (program)
         app_start_sequence(app, program);
     else
@@ -369,6 +411,7 @@ int app_run(const struct app_options *options)
         if (app->sequence) {
             sequence_update(app->sequence, monotime_now_ns());
             app_reload_collect(app);
+            app_follow_screen_settings(app, sequence_program(app->sequence));
             if (sequence_is_done(app->sequence))
                 break;
             sequence_render(app->sequence, monotime_now_ns());

@@ -1,13 +1,16 @@
 // presenter: one window, one renderer, at most three textures alive for the
 // screen (the current still, the reusable video texture and the banner).
-// Composes them; draws no text and scales nothing on the CPU.
+// Composes them on a canvas that may be turned against the output (a screen
+// mounted on its side); draws no text and scales nothing on the CPU.
 #include "render/presenter.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <SDL_syswm.h>
 
+#include "base/log.h"
 #include "base/monotime.h"
 #include "base/xalloc.h"
 
@@ -28,6 +31,11 @@ enum presenter_content {
 struct presenter {
     SDL_Window *window;
     SDL_Renderer *renderer;
+    bool is_windowed;
+    int display_index; // as asked in presenter_options (may not exist now)
+    // Clockwise turn of the mounted screen: 0, 90, 180 or 270. Everything is
+    // laid out on the canvas (the output turned) and turned back at output.
+    int rotation_degrees;
     enum presenter_content content;
     struct presenter_still *still; // borrowed, when content is STILL
     // A running cross-fade from fade_from (borrowed) to still.
@@ -82,32 +90,54 @@ static int find_event_fd(SDL_Window *window)
     return -1;
 }
 
+// The display to show on: the one asked for when it exists, else the first.
+static int chosen_display(int display_index)
+{
+    int n_displays = SDL_GetNumVideoDisplays();
+    return display_index > 0 && display_index < n_displays ? display_index : 0;
+}
+
 struct presenter *presenter_create(const struct presenter_options *options, char *error,
                                    size_t error_size)
 {
     struct presenter *presenter = xcalloc(1, sizeof *presenter);
     presenter->event_fd = -1;
-    bool is_windowed = options->window_width_px > 0 && options->window_height_px > 0;
+    presenter->is_windowed = options->window_width_px > 0 && options->window_height_px > 0;
+    presenter->display_index = options->display_index;
+    int display = chosen_display(options->display_index);
+    if (display != options->display_index)
+        log_warning("display %d does not exist (%d found): showing on display 1",
+                    options->display_index + 1, SDL_GetNumVideoDisplays());
     int width = options->window_width_px, height = options->window_height_px;
     Uint32 flags = SDL_WINDOW_SHOWN;
-    if (is_windowed) {
+    if (presenter->is_windowed) {
         flags |= SDL_WINDOW_RESIZABLE;
     } else {
         SDL_DisplayMode mode;
-        if (SDL_GetDesktopDisplayMode(0, &mode) == 0)
+        if (SDL_GetDesktopDisplayMode(display, &mode) == 0)
             width = mode.w, height = mode.h;
         else
             width = 1920, height = 1080;
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
     }
-    presenter->window = SDL_CreateWindow(options->title, SDL_WINDOWPOS_CENTERED,
-                                         SDL_WINDOWPOS_CENTERED, width, height, flags);
+    // A position inside the display's bounds is how SDL picks the display a
+    // window (and a full-screen mode) belongs to, kmsdrm included.
+    presenter->window =
+        SDL_CreateWindow(options->title, (int)SDL_WINDOWPOS_CENTERED_DISPLAY(display),
+                         (int)SDL_WINDOWPOS_CENTERED_DISPLAY(display), width, height, flags);
     if (!presenter->window || open_renderer(presenter) != 0) {
         snprintf(error, error_size, "cannot open a window: %s", SDL_GetError());
         goto fail;
     }
-    if (!is_windowed)
+    if (!presenter->is_windowed) {
+        // An unattended screen shows no pointer and never blanks. SDL
+        // disables the screen saver by default unless
+        // SDL_VIDEO_ALLOW_SCREENSAVER is set; full-screen it is not optional.
+        // X11: XScreenSaverSuspend (screen saver and DPMS); Wayland: the
+        // idle-inhibit protocol; kmsdrm: nothing to do (see docs/RASPBERRY-PI.md).
         SDL_ShowCursor(SDL_DISABLE);
+        SDL_DisableScreenSaver();
+    }
     presenter->event_fd = find_event_fd(presenter->window);
     presenter->is_dirty = true;
     return presenter;
@@ -131,10 +161,80 @@ void presenter_destroy(struct presenter *presenter)
     free(presenter);
 }
 
-void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px)
+// The renderer's output as the cable carries it, before any turn.
+static void get_physical_size(const struct presenter *presenter, int *width_px, int *height_px)
 {
     if (SDL_GetRendererOutputSize(presenter->renderer, width_px, height_px) != 0)
         SDL_GetWindowSize(presenter->window, width_px, height_px);
+}
+
+static bool is_quarter_turn(int degrees)
+{
+    return degrees == 90 || degrees == 270;
+}
+
+void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px)
+{
+    int width, height;
+    get_physical_size(presenter, &width, &height);
+    bool is_sideways = is_quarter_turn(presenter->rotation_degrees);
+    *width_px = is_sideways ? height : width;
+    *height_px = is_sideways ? width : height;
+}
+
+void presenter_set_rotation(struct presenter *presenter, int degrees)
+{
+    int normalised = (degrees % 360 + 360) % 360 / 90 * 90;
+    if (normalised != presenter->rotation_degrees)
+        presenter->is_dirty = true;
+    presenter->rotation_degrees = normalised;
+}
+
+int presenter_rotation(const struct presenter *presenter)
+{
+    return presenter->rotation_degrees;
+}
+
+// True when the video driver keeps a window on the display it was opened on
+// (kmsdrm: SDL 2.26 sets its mode on that display's CRTC once; moving it is
+// nothing this player has seen work, so it does not try).
+static bool is_window_bound_to_display(void)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    return driver && strcmp(driver, "kmsdrm") == 0;
+}
+
+bool presenter_handle_display_change(struct presenter *presenter)
+{
+    presenter->is_dirty = true;
+    if (presenter->is_windowed || is_window_bound_to_display())
+        return false;
+    int wanted = chosen_display(presenter->display_index);
+    int now = SDL_GetWindowDisplayIndex(presenter->window);
+    if (now < 0 || now == wanted)
+        return false;
+    // Full-screen belongs to a display: leave it, move, take the new one.
+    SDL_SetWindowFullscreen(presenter->window, 0);
+    SDL_SetWindowPosition(presenter->window, (int)SDL_WINDOWPOS_CENTERED_DISPLAY(wanted),
+                          (int)SDL_WINDOWPOS_CENTERED_DISPLAY(wanted));
+    SDL_SetWindowFullscreen(presenter->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    log_info("showing on display %d", wanted + 1);
+    return true;
+}
+
+void presenter_set_display(struct presenter *presenter, int display_index)
+{
+    if (display_index == presenter->display_index)
+        return;
+    presenter->display_index = display_index;
+    if (chosen_display(display_index) != display_index)
+        log_warning("display %d does not exist (%d found): showing on display 1", display_index + 1,
+                    SDL_GetNumVideoDisplays());
+    else if (is_window_bound_to_display())
+        log_warning("display = %d takes effect when the player starts again "
+                    "(under kmsdrm the picture stays on the display it started on)",
+                    display_index + 1);
+    presenter_handle_display_change(presenter);
 }
 
 void presenter_get_max_picture_size(const struct presenter *presenter, int *width_px,
@@ -195,25 +295,99 @@ int64_t presenter_next_deadline_ns(const struct presenter *presenter, int64_t no
     return INT64_MAX;
 }
 
+// --- Drawing on the canvas: every copy goes through draw(). ---
+
+// value / 2 rounded towards minus infinity (C's / rounds towards zero).
+static int half_down(int value)
+{
+    return value >= 0 ? value / 2 : -((1 - value) / 2);
+}
+
+// The box a copy to where (the texture's own orientation) covers once turned
+// angle_degrees clockwise about where's centre. A quarter turn of a box
+// whose width and height differ by an odd number would land half a pixel
+// off: rounded down (the letterbox never asks for one).
+static SDL_Rect turned_box(const SDL_Rect *where, int angle_degrees)
+{
+    if (!is_quarter_turn(angle_degrees))
+        return *where;
+    return (SDL_Rect){where->x + half_down(where->w - where->h),
+                      where->y + half_down(where->h - where->w), where->h, where->w};
+}
+
+// Where box (canvas pixels) is on the output: the canvas is the output
+// turned counter to the mounting. Mounted 90 clockwise, the canvas's top edge
+// runs up the output's left edge; 270, down its right edge. Whole pixels in,
+// whole pixels out.
+static SDL_Rect output_box(const struct presenter *presenter, SDL_Rect box)
+{
+    int width, height; // the output, unturned
+    get_physical_size(presenter, &width, &height);
+    switch (presenter->rotation_degrees) {
+    case 90:
+        return (SDL_Rect){box.y, height - box.x - box.w, box.h, box.w};
+    case 180:
+        return (SDL_Rect){width - box.x - box.w, height - box.y - box.h, box.w, box.h};
+    case 270:
+        return (SDL_Rect){width - box.y - box.h, box.x, box.h, box.w};
+    default:
+        return box;
+    }
+}
+
+// Copies texture to where (canvas pixels; the texture's own orientation),
+// turned angle_degrees clockwise about where's centre, onto the output,
+// turned back by the mounting's rotation on the way. One renderer copy each
+// (SDL_RenderCopyEx turns it): no intermediate texture, no extra pass over
+// the screen. A quarter turn pivots on a corner of the destination rather
+// than its centre, so that every edge stays on a whole output pixel.
+static void draw(struct presenter *presenter, SDL_Texture *texture, const SDL_Rect *where,
+                 int angle_degrees)
+{
+    int angle = (angle_degrees - presenter->rotation_degrees + 360) % 360;
+    SDL_Rect box = output_box(presenter, turned_box(where, angle_degrees));
+    SDL_Point corner = {0, 0};
+    if (angle == 90) { // about the top-left corner: it becomes the top-right
+        SDL_Rect from = {box.x + box.w, box.y, box.h, box.w};
+        SDL_RenderCopyEx(presenter->renderer, texture, NULL, &from, 90, &corner, SDL_FLIP_NONE);
+    } else if (angle == 270) { // the top-left corner becomes the bottom-left
+        SDL_Rect from = {box.x, box.y + box.h, box.h, box.w};
+        SDL_RenderCopyEx(presenter->renderer, texture, NULL, &from, 270, &corner, SDL_FLIP_NONE);
+    } else if (angle == 180) {
+        SDL_RenderCopyEx(presenter->renderer, texture, NULL, &box, 180, NULL, SDL_FLIP_NONE);
+    } else {
+        SDL_RenderCopy(presenter->renderer, texture, NULL, &box);
+    }
+}
+
+// The whole canvas as a rectangle.
+static SDL_Rect canvas_rect(const struct presenter *presenter)
+{
+    SDL_Rect rect = {0, 0, 0, 0};
+    presenter_get_output_size(presenter, &rect.w, &rect.h);
+    return rect;
+}
+
 // Draws the still, blended over the one it fades from while a fade runs.
 // Ends the fade (and draws the still alone) once its time is up.
 static void draw_still(struct presenter *presenter, int64_t now_ns)
 {
     SDL_Texture *texture = presenter->still->texture;
+    SDL_Rect canvas = canvas_rect(presenter);
     if (!presenter_is_fading(presenter, now_ns)) {
         presenter->fade_from = NULL;
         SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(texture, 255);
-        SDL_RenderCopy(presenter->renderer, texture, NULL, NULL);
+        draw(presenter, texture, &canvas, 0);
         return;
     }
     int64_t elapsed_ns = now_ns - presenter->fade_start_ns;
     Uint8 alpha = (Uint8)(elapsed_ns * 255 / presenter->fade_ns);
     SDL_SetTextureBlendMode(presenter->fade_from->texture, SDL_BLENDMODE_NONE);
-    SDL_RenderCopy(presenter->renderer, presenter->fade_from->texture, NULL, NULL);
+    draw(presenter, presenter->fade_from->texture, &canvas, 0);
     SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(texture, alpha);
-    SDL_RenderCopy(presenter->renderer, texture, NULL, NULL);
+    draw(presenter, texture, &canvas, 0);
 }
 
 static Uint32 sdl_format_of(enum picture_format format)
@@ -391,13 +565,12 @@ static void compose(struct presenter *presenter, int64_t now_ns)
         SDL_Rect where =
             letterbox(out_width, out_height, presenter->video_width_px, presenter->video_height_px,
                       presenter->video_sar, presenter->video_rotation_degrees);
-        SDL_RenderCopyEx(presenter->renderer, presenter->video_texture, NULL, &where,
-                         presenter->video_rotation_degrees, NULL, SDL_FLIP_NONE);
+        draw(presenter, presenter->video_texture, &where, presenter->video_rotation_degrees);
     }
     if (presenter->banner_texture) {
         SDL_Rect where = banner_place(out_width, out_height, presenter->banner_width_px,
                                       presenter->banner_height_px);
-        SDL_RenderCopy(presenter->renderer, presenter->banner_texture, NULL, &where);
+        draw(presenter, presenter->banner_texture, &where, 0);
     }
 }
 
@@ -415,7 +588,7 @@ bool presenter_present(struct presenter *presenter, int64_t now_ns)
 SDL_Surface *presenter_capture(struct presenter *presenter, int64_t now_ns)
 {
     int width, height;
-    presenter_get_output_size(presenter, &width, &height);
+    get_physical_size(presenter, &width, &height);
     SDL_Surface *surface =
         SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surface)

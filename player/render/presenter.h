@@ -35,6 +35,11 @@ struct picture {
 struct presenter_options {
     int window_width_px, window_height_px; // 0 x 0: full-screen on the whole display
     const char *title;                     // window title, borrowed
+    // Which display the window opens on, full-screen or not: SDL's display
+    // index, 0 = the first (kmsdrm counts the screens connected at start in
+    // port order: HDMI 0, then HDMI 1). One that does not exist is logged
+    // and the first is used.
+    int display_index;
 };
 
 struct presenter;
@@ -47,8 +52,40 @@ struct presenter *presenter_create(const struct presenter_options *options, char
 
 void presenter_destroy(struct presenter *presenter);
 
-// Size in pixels of what is drawn (the renderer's output).
+// Size in pixels of the canvas everything is drawn on: the renderer's
+// output, width and height swapped while presenter_set_rotation() turns it a
+// quarter (a 1920x1080 output turned 90 gives 1080x1920). Lay slides and
+// banners out for this size.
 void presenter_get_output_size(const struct presenter *presenter, int *width_px, int *height_px);
+
+// The screen is mounted turned degrees clockwise (0, 90, 180 or 270; other
+// values are taken modulo 360 and rounded down to a quarter turn): from now
+// on everything (stills, fades, video pictures with their own
+// rotation_degrees, the banner) is drawn on a canvas of the turned size (see
+// presenter_get_output_size()) and turned at output by the renderer, counter
+// to the mounting, so that it stands upright for the viewer. No intermediate
+// texture: the turn is composed into each draw. Marks the screen for
+// redrawing; the caller then lays out its stills and banner again for the
+// new canvas size (as after a window resize).
+void presenter_set_rotation(struct presenter *presenter, int degrees);
+
+// The last presenter_set_rotation() (normalised); 0 until called.
+int presenter_rotation(const struct presenter *presenter);
+
+// The display to show on from now on (as presenter_options.display_index).
+// A full-screen window moves there now when that display exists and the
+// video driver moves windows between displays (x11, wayland); under kmsdrm
+// the window stays on the display it was opened on (logged: the choice takes
+// effect when the player starts again). The caller then asks
+// presenter_get_output_size() again.
+void presenter_set_display(struct presenter *presenter, int display_index);
+
+// The displays changed (SDL_DISPLAYEVENT: a screen plugged in, unplugged or
+// switched on): a full-screen window goes back to the display asked for when
+// that display exists (again) and the driver can move it, and the screen is
+// marked for redrawing. The caller then asks presenter_get_output_size()
+// again. Returns true when the window was moved.
+bool presenter_handle_display_change(struct presenter *presenter);
 
 // The largest picture (coded size, before any turn) presenter_show_picture()
 // accepts: the renderer's largest texture. A renderer without a limit (the
@@ -83,7 +120,7 @@ int64_t presenter_next_deadline_ns(const struct presenter *presenter, int64_t no
 // Uploads picture into the video texture (no CPU colour conversion for YUV)
 // and puts it on screen at the next present, turned by its rotation_degrees
 // (by the renderer, not the CPU) and letterboxed: the turned picture, sample
-// aspect ratio included, as large as fits the output with its aspect kept,
+// aspect ratio included, as large as fits the canvas with its aspect kept,
 // centred, black bars around it. Returns 0, or -1 with SDL_GetError() set
 // for a picture with no pixels, one larger than presenter_get_max_picture_size()
 // ("picture 8192x4320 is larger than this renderer's largest texture
@@ -93,9 +130,10 @@ int presenter_show_picture(struct presenter *presenter, const struct picture *pi
 
 // Copies banner (borrowed for the call; the caller keeps and frees it) into
 // a texture drawn over everything else (still, video, a running fade) along
-// the bottom edge of the output, at its own size when it is as wide as the
-// output, else scaled with its aspect kept to fit (the app redraws it when
-// the output size changes). NULL removes the banner. Either way the screen
+// the bottom edge of the canvas (the viewer's bottom, whatever the
+// rotation), at its own size when it is as wide as the canvas, else scaled
+// with its aspect kept to fit (the app redraws it when the canvas size
+// changes). NULL removes the banner. Either way the screen
 // is presented again at the next presenter_present() (once a still or a
 // picture is shown: a banner alone is not presented). Returns 0, or -1 with
 // SDL_GetError() set when the upload failed: then no banner is shown (never
@@ -112,7 +150,11 @@ bool presenter_present(struct presenter *presenter, int64_t now_ns);
 // Draws what is on screen at now_ns (banner included), copies it into a new
 // ARGB8888 surface (caller frees) and presents it. NULL with SDL_GetError()
 // set on failure.
-// For screenshots and tests: what the viewer sees, not a re-render.
+// For screenshots and tests: what the viewer sees, not a re-render. It is
+// the output exactly as the cable carries it, at the renderer's output size:
+// with a rotation, that picture lies on its side (or upside down), and a
+// viewer of the screen mounted turned by presenter_rotation() degrees
+// clockwise sees it turned that much clockwise, upright.
 SDL_Surface *presenter_capture(struct presenter *presenter, int64_t now_ns);
 
 // The driver and renderer in use, e.g. "offscreen/software", for logs.

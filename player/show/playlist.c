@@ -38,16 +38,21 @@ enum setting {
     SETTING_HWDEC,
     SETTING_VOLUME,
     SETTING_RELOAD,
+    SETTING_ROTATE,
+    SETTING_DISPLAY,
     SETTING_COUNT,
 };
 
-static const char *const setting_names[SETTING_COUNT] = {
-    "slide-time", "audio", "transition", "safe-margin", "hwdec", "volume", "reload"};
+static const char *const setting_names[SETTING_COUNT] = {"slide-time",  "audio",  "transition",
+                                                         "safe-margin", "hwdec",  "volume",
+                                                         "reload",      "rotate", "display"};
 // Shown when a setting has no value, and in unknown-setting messages.
 static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s", "audio = on",  "transition = fade 400ms", "safe-margin = 5%", "hwdec = off",
-    "volume = 80%",    "reload = now"};
-#define SETTING_KNOWN_LIST       "slide-time, audio, transition, safe-margin, hwdec, volume, reload"
+    "slide-time = 8s",  "audio = on",  "transition = fade 400ms",
+    "safe-margin = 5%", "hwdec = off", "volume = 80%",
+    "reload = now",     "rotate = 90", "display = 2"};
+#define SETTING_KNOWN_LIST                                                                         \
+    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display"
 #define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
@@ -411,6 +416,48 @@ static void apply_reload(struct parser *parser, const struct token *value)
                snippet(&shown, value->text, value->length));
 }
 
+// "N" with N a whole number from min to max; -1 when it is not one.
+static int whole_number_parse(const char *text, size_t length, int min, int max)
+{
+    int number = 0;
+    size_t i = 0;
+    while (i < length && text[i] >= '0' && text[i] <= '9' && number <= max)
+        number = number * 10 + (text[i++] - '0');
+    if (i == 0 || i != length || number < min || number > max)
+        return -1;
+    return number;
+}
+
+// rotate = 0|90|180|270: how far the screen is turned clockwise as mounted.
+static void apply_rotate(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    int degrees = whole_number_parse(value->text, value->length, 0, 270);
+    if (degrees < 0 || degrees % 90 != 0) {
+        report(parser, value->text,
+               "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), "
+               "not '%s'",
+               snippet(&shown, value->text, value->length));
+        return;
+    }
+    parser->playlist->settings.rotate_degrees = degrees;
+}
+
+// display = N: which screen, counted from 1 as an admin counts HDMI ports.
+static void apply_display(struct parser *parser, const struct token *value)
+{
+    struct snippet shown;
+    int number = whole_number_parse(value->text, value->length, 1, PLAYLIST_DISPLAY_MAX);
+    if (number < 0) {
+        report(parser, value->text,
+               "display must be a screen number from 1 (the first, HDMI 0 on a Pi) to %d, "
+               "not '%s'",
+               PLAYLIST_DISPLAY_MAX, snippet(&shown, value->text, value->length));
+        return;
+    }
+    parser->playlist->settings.display_number = number;
+}
+
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
@@ -438,6 +485,12 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
         break;
     case SETTING_RELOAD:
         apply_reload(parser, &values[0]);
+        break;
+    case SETTING_ROTATE:
+        apply_rotate(parser, &values[0]);
+        break;
+    case SETTING_DISPLAY:
+        apply_display(parser, &values[0]);
         break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
@@ -812,6 +865,7 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
     playlist->settings.is_hwdec_allowed = true;
     playlist->settings.volume_percent = 100;
+    playlist->settings.display_number = 1;
     playlist->schedule = schedule_create();
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)

@@ -16,6 +16,7 @@
 #define PLAYLIST_TRANSITION_MAX_MS           5000  // longer fades leave slides half-visible
 #define PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT 5     // TV overscan eats up to ~5% a side
 #define PLAYLIST_SAFE_MARGIN_MAX_PERCENT     20
+#define PLAYLIST_DISPLAY_MAX                 8 // a Pi has two HDMI outputs; a desktop may have more
 
 enum playlist_item_kind {
     PLAYLIST_ITEM_DECK,  // every slide of a Markdown deck
@@ -33,6 +34,10 @@ struct playlist_settings {
     int volume_percent;      // volume = N%: the clips' sound level, 0-100; default 100
     bool is_reload_now;      // reload = now: replaces a running playlist at once, not
                              // after the item on screen (reload = next-item, the default)
+    int rotate_degrees;      // rotate = 0|90|180|270: the screen is mounted turned this
+                             // much clockwise (90: portrait); default 0
+    int display_number;      // display = N: the screen to show on, 1 = the first (HDMI 0
+                             // on a Pi), up to PLAYLIST_DISPLAY_MAX; default 1
 };
 
 struct playlist_item {

@@ -275,6 +275,75 @@ static void test_volume(void **state)
     assert_string_equal(report.errors[0].message, "reload must be next-item or now, not 'later'");
 }
 
+// rotate = how the screen is mounted; display = which screen (1-based).
+struct screen_case {
+    const char *settings; // lines before "deck a.md"
+    int rotate_degrees;   // expected, or -1 when the playlist must be refused
+    int display_number;   // expected when accepted
+    const char *error;    // the message when refused
+};
+
+static const struct screen_case screen_cases[] = {
+    {"", 0, 1, NULL},
+    {"rotate = 0\n", 0, 1, NULL},
+    {"rotate = 90\n", 90, 1, NULL},
+    {"rotate = 180\ndisplay = 2\n", 180, 2, NULL},
+    {"display = 1\nrotate = 270\n", 270, 1, NULL},
+    {"display = 8\n", 0, 8, NULL},
+    {"rotate = 45\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not '45'"},
+    {"rotate = 360\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not '360'"},
+    {"rotate = -90\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not '-90'"},
+    {"rotate = 90deg\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not '90deg'"},
+    {"rotate = portrait\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not "
+     "'portrait'"},
+    {"rotate = 99999999999\n", -1, 0,
+     "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), not "
+     "'99999999999'"},
+    {"rotate = 90 180\n", -1, 0, "unexpected '180' after the value of rotate"},
+    {"rotate =\n", -1, 0, "rotate needs a value, e.g. rotate = 90"},
+    {"display = 0\n", -1, 0,
+     "display must be a screen number from 1 (the first, HDMI 0 on a Pi) to 8, not '0'"},
+    {"display = 9\n", -1, 0,
+     "display must be a screen number from 1 (the first, HDMI 0 on a Pi) to 8, not '9'"},
+    {"display = HDMI-A-2\n", -1, 0,
+     "display must be a screen number from 1 (the first, HDMI 0 on a Pi) to 8, not 'HDMI-A-2'"},
+    {"display = 2\ndisplay = 1\n", -1, 0, "'display' is already set on line 1"},
+};
+
+static void test_screen_settings(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof screen_cases / sizeof screen_cases[0]; i++) {
+        const struct screen_case *c = &screen_cases[i];
+        char text[256];
+        snprintf(text, sizeof text, "%sdeck a.md\n", c->settings);
+        struct parse_report report;
+        struct playlist *playlist = playlist_parse(text, strlen(text), &report);
+        if (c->rotate_degrees < 0) {
+            if (playlist || report.n_errors != 1 || !strstr(report.errors[0].message, c->error))
+                fail_msg("'%s': expected the error \"%s\", got %s \"%s\"", c->settings, c->error,
+                         playlist ? "a playlist and" : "",
+                         report.n_errors > 0 ? report.errors[0].message : "no error");
+            playlist_destroy(playlist);
+            continue;
+        }
+        if (!playlist)
+            fail_msg("'%s': refused: %s", c->settings, report.errors[0].message);
+        const struct playlist_settings *settings = playlist_settings(playlist);
+        if (settings->rotate_degrees != c->rotate_degrees ||
+            settings->display_number != c->display_number)
+            fail_msg("'%s': rotate %d, display %d; expected rotate %d, display %d", c->settings,
+                     settings->rotate_degrees, settings->display_number, c->rotate_degrees,
+                     c->display_number);
+        playlist_destroy(playlist);
+    }
+}
+
 static void test_display_settings(void **state)
 {
     (void)state;
@@ -337,7 +406,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload); "
+       "volume, reload, rotate, display); "
        "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "brightness = 3\ndeck a.md\n",
@@ -346,7 +415,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'brightness' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload)"}}},
+       "volume, reload, rotate, display)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
@@ -795,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_display_settings),
         cmocka_unit_test(test_hwdec_setting),
         cmocka_unit_test(test_volume),
+        cmocka_unit_test(test_screen_settings),
         cmocka_unit_test(test_mistakes_are_reported),
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
