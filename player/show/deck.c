@@ -107,6 +107,8 @@ static uint32_t first_codepoint(const char *text, size_t length)
 
 static uint32_t last_codepoint(const struct buf *buf)
 {
+    if (buf->length == 0) // data may still be NULL: no pointer arithmetic on it
+        return 0;
     size_t start = buf->length;
     while (start > 0 && buf->length - start < 4) {
         start--;
@@ -668,6 +670,17 @@ struct deck *deck_parse(const char *text, size_t length, struct parse_report *re
 {
     if (!text)
         length = 0;
+    // md4c 0.4.8 reads past the end of a document whose last line is an
+    // unfinished link ("[a](b" with no newline after it): it only ever sees
+    // text that ends in a newline. The deck keeps copies of its strings, so
+    // this copy lives only while parsing.
+    char *terminated = NULL;
+    if (length > 0 && text[length - 1] != '\n') {
+        terminated = xcalloc(length + 2, 1);
+        memcpy(terminated, text, length);
+        terminated[length++] = '\n';
+        text = terminated;
+    }
     size_t n_errors = parse_report_count(report);
     struct deck *deck = xcalloc(1, sizeof *deck);
     struct deck_split split;
@@ -686,9 +699,11 @@ struct deck *deck_parse(const char *text, size_t length, struct parse_report *re
         goto fail;
     }
     deck_split_deinit(&split);
+    free(terminated);
     return deck;
 fail:
     deck_split_deinit(&split);
+    free(terminated);
     deck_destroy(deck);
     return NULL;
 }

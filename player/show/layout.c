@@ -180,6 +180,25 @@ static size_t break_word(struct placer *p, enum text_role role, const char *text
     return start;
 }
 
+// libunibreak 1.1 uses U+FFFF as its end-of-text marker (EOS in
+// linebreakdef.h), so a noncharacter U+FFFF inside the text fails its
+// assertion and aborts the player. Returns NULL when text holds none, else a
+// copy (caller frees) with each U+FFFF replaced by U+FFFD: the same three
+// bytes long, so break positions still index the original text.
+static char *without_eos_marker(const char *text, size_t length)
+{
+    static const char eos[] = "\xEF\xBF\xBF";
+    char *copy = NULL;
+    for (size_t i = 0; i + 3 <= length; i++) {
+        if (memcmp(text + i, eos, 3) != 0)
+            continue;
+        if (!copy)
+            copy = xstrndup(text, length);
+        copy[i + 2] = (char)0xBD;
+    }
+    return copy;
+}
+
 // Greedy fill: breaks text into p->spans, no wider than max_width_px, only
 // where UAX #14 allows (so "，" never starts a line and "“" never ends one)
 // and always at '\n'; breaks between code points only inside a run that has
@@ -192,7 +211,10 @@ static void wrap(struct placer *p, enum text_role role, const char *text, size_t
     if (length == 0)
         return;
     char *breaks = xcalloc(length, 1);
-    set_linebreaks_utf8((const utf8_t *)text, length, BREAK_LANGUAGE, breaks);
+    char *safe_text = without_eos_marker(text, length);
+    set_linebreaks_utf8((const utf8_t *)(safe_text ? safe_text : text), length, BREAK_LANGUAGE,
+                        breaks);
+    free(safe_text);
     size_t start = 0, fit_end = 0;
     bool has_fit = false;
     for (size_t i = 0; i < length;) {

@@ -219,7 +219,9 @@ struct service_config *service_config_parse(const char *text, size_t length,
 {
     struct service_config *config = xcalloc(1, sizeof *config);
     struct parser parser = {.config = config, .report = report};
-    const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
+    if (!text) // NULL text (with length 0) is an empty file
+        length = 0;
+    const char *end = text ? text + length : NULL;
     parse_report_init(report);
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;

@@ -1,7 +1,8 @@
 """End to end: damaged, disguised and hostile files in the content folder.
 Each plays between two short slides; the player must log why it could not
 show it, move on within two seconds, exit 0, and never open a file outside
-the content folder (checked with strace)."""
+the content folder, try the network or start another program (checked with
+strace)."""
 
 import datetime
 import os
@@ -21,7 +22,10 @@ SKIPPED = {"skipped"}
 STARTED_THEN_BROKE = {"skipped", "error"}  # truncated or damaged: it may show a few frames
 SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
                      "WARNING: ThreadSanitizer")
-HLS = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n"
+HLS_SEGMENT = "http://127.0.0.1:9/x.ts"  # the discard port: nothing ever answers there
+HLS = f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n{HLS_SEGMENT}\n#EXT-X-ENDLIST\n"
+HTTP_CLIP = "http://127.0.0.1:9/clip.mp4"
+LEAVES = "leaves the content folder"  # content_path's reason for a path that gets out
 HUGE_PX = 16384
 
 
@@ -131,14 +135,25 @@ class BrokenMediaTest(PlayerTest):
                case("broken audio stream", "broken-audio.mkv", {"error"}, says="audio"))
         with open(case("HLS playlist named .mp4", "hls.mp4", SKIPPED, says="refused"), "w") as f:
             f.write(HLS)
+        with open(case("ffconcat script, http://", "ffconcat-http.mp4", SKIPPED, says="refused"),
+                  "w") as file:
+            file.write(f"ffconcat version 1.0\nfile '{HTTP_CLIP}'\n")
         # Written by setUp(), which knows where the outside file is.
         for name in ("absolute", "relative"):
             case(f"ffconcat script, {name} path outside", f"ffconcat-{name}.mp4", SKIPPED,
                  says="refused")
+            case(f"HLS playlist (.m3u8), {name} path outside", f"hls-{name}.m3u8", SKIPPED,
+                 says="refused")
         for name, path in (("inside", "concat:broken/text.mp4|broken/empty.mp4"),
-                           ("outside", "concat:broken/text.mp4|../outside/secret.mp4")):
+                           ("outside", "concat:broken/text.mp4|../outside/secret.mp4"),
+                           ("http://", f"concat:{HTTP_CLIP}|broken/text.mp4")):
             cases.append({"name": f"concat: protocol reference, {name}", "allowed": SKIPPED,
                           "says": "", "path": path})  # a path, never FFmpeg's protocol
+        # Made by setUp() too: symlinks out of the content folder, to a clip
+        # that would play, and through a linked folder.
+        case("symlink to a clip outside", "link-outside.mp4", SKIPPED, says=LEAVES)
+        cases.append({"name": "path through a symlinked folder outside", "allowed": SKIPPED,
+                      "says": LEAVES, "path": "broken/outside-folder/secret.mp4"})
         return cases
 
     def setUp(self):
@@ -151,6 +166,10 @@ class BrokenMediaTest(PlayerTest):
                              ("relative", "../../outside/secret.mp4")):  # from content/broken
             self.write(f"content/broken/ffconcat-{name}.mp4",
                        f"ffconcat version 1.0\nfile '{target}'\n")
+            self.write(f"content/broken/hls-{name}.m3u8", HLS.replace(HLS_SEGMENT, target))
+        broken = os.path.join(self.content, "broken")
+        os.symlink(self.outside, os.path.join(broken, "link-outside.mp4"))
+        os.symlink(os.path.dirname(self.outside), os.path.join(broken, "outside-folder"))
         self.write("content/slide.md", "# 幻灯片\n\n坏文件前后\n")
         lines = ["slide-time = 500ms", "audio = on", "", "slide slide.md#1"]
         self.lines = {}  # playlist line -> case
@@ -198,7 +217,7 @@ class BrokenMediaTest(PlayerTest):
         preload = env.pop("LD_PRELOAD", None)
         if "ASAN_OPTIONS" in env:  # LeakSanitizer cannot run under ptrace; the other test has it
             env["ASAN_OPTIONS"] += ":detect_leaks=0"
-        command = ["strace", "-f", "-qq", "-e", "trace=openat,connect", "-o", trace]
+        command = ["strace", "-f", "-qq", "-e", "trace=openat,connect,execve", "-o", trace]
         command += ["-E", f"LD_PRELOAD={preload}"] if preload else []
         command += [PLAYER, "--loops", "1", "--play-log", log, self.playlist]
         result = subprocess.run(command, capture_output=True, text=True, timeout=300,
@@ -209,15 +228,24 @@ class BrokenMediaTest(PlayerTest):
         self.assertEqual(n_records, 2 * len(self.cases) + 1, "the traced run did not play it all")
         opened = self.opened_paths(trace)
         self.assertTrue(any(path.startswith(self.content) for path in opened), opened)
-        self.assertFalse(self.outside in opened, "the file an ffconcat script names was opened")
+        # A path inside the folder may still lead out of it: judge where each
+        # one really leads (the symlinks are still there).
+        opened |= {os.path.realpath(path) for path in opened}
+        self.assertFalse(self.outside in opened, "the file outside the content folder was opened")
+        self.assertFalse(any(path.startswith(os.path.dirname(self.outside)) for path in opened),
+                         "a file in the folder outside was opened")
         allowed = self.allowed_prefixes() + (self.playlist, log)
         allowed += (preload,) if preload else ()
         # The content folder itself is listed too (hot reload watches it).
         outside = sorted(p for p in opened if not p.startswith(allowed) and p != self.content)
         self.assertEqual(outside, [], "opened outside the content folder and system folders")
         with open(trace) as file:
-            connects = [line for line in file if " connect(" in line and "AF_INET" in line]
+            lines = file.readlines()
+        connects = [line for line in lines if " connect(" in line and "AF_INET" in line]
         self.assertEqual(connects, [], "the player tried the network")
+        # No path from a playlist ever reaches a shell, or any other program.
+        programs = {line.split('"', 2)[1] for line in lines if " execve(" in line}
+        self.assertEqual(programs - {PLAYER}, set(), "the player started another program")
 
     def allowed_prefixes(self):
         """Folders and files the player may open besides the content: its
