@@ -30,3 +30,30 @@ size_t parse_report_count(const struct parse_report *report)
 {
     return report->n_errors + report->n_dropped;
 }
+
+const char *parse_snippet(struct parse_snippet *out, const char *text, size_t length,
+                          size_t max_bytes)
+{
+    max_bytes = max_bytes < PARSE_SNIPPET_BYTES_MAX ? max_bytes : PARSE_SNIPPET_BYTES_MAX;
+    size_t cut = length;
+    if (length > max_bytes) {
+        cut = max_bytes;
+        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--; // never split a UTF-8 sequence
+    }
+    memcpy(out->text, text, cut);
+    strcpy(out->text + cut, cut < length ? "..." : "");
+    return out->text;
+}
+
+bool parse_is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+size_t parse_skip_spaces(const char *text, size_t length, size_t offset)
+{
+    while (offset < length && parse_is_space(text[offset]))
+        offset++;
+    return offset;
+}

@@ -3,6 +3,7 @@
 #ifndef SIGNAGE_SHOW_PARSE_REPORT_H
 #define SIGNAGE_SHOW_PARSE_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PARSE_REPORT_MAX_ERRORS 64 // a teacher fixes the first screenful first
@@ -28,5 +29,26 @@ void parse_report_add(struct parse_report *report, int line, int column, const c
 
 // Total problems found, stored or dropped.
 size_t parse_report_count(const struct parse_report *report);
+
+// ---- Helpers every line parser in show/ shares ----------------------------------
+
+#define PARSE_SNIPPET_BYTES_MAX 48 // quoted user text in a message; messages hold 160 bytes
+
+// A piece of user text, cut short to fit in a message (caller's storage).
+struct parse_snippet {
+    char text[PARSE_SNIPPET_BYTES_MAX + sizeof "..."];
+};
+
+// Copies at most max_bytes (at most PARSE_SNIPPET_BYTES_MAX) of length bytes
+// of text into out, never splitting a UTF-8 sequence, with "..." when cut.
+// Returns out->text.
+const char *parse_snippet(struct parse_snippet *out, const char *text, size_t length,
+                          size_t max_bytes);
+
+// A space or a tab: what separates words on a line.
+bool parse_is_space(char c);
+
+// The first offset at or after offset in text that is not a space or tab.
+size_t parse_skip_spaces(const char *text, size_t length, size_t offset);
 
 #endif

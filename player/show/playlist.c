@@ -14,11 +14,13 @@
 #include "base/xalloc.h"
 #include "show/duration.h"
 
-#define LINE_TOKENS_MAX      4      // KIND PATH DURATION, plus one to notice extra text
-#define SNIPPET_BYTES_MAX    48     // quoted user text in a message; messages hold 160 bytes
-#define SUGGEST_DISTANCE_MAX 2      // "did you mean" only for near misses
-#define SUGGEST_WORD_MAX     16     // longer words are no near miss of a short keyword
-#define SLIDE_NUMBER_MAX     100000 // far beyond any deck; keeps N in an int
+#define LINE_TOKENS_MAX   4  // KIND PATH DURATION, plus one to notice extra text
+#define SNIPPET_BYTES_MAX 48 // quoted user text in a message; messages hold 160 bytes
+// User text quoted in messages, cut at SNIPPET_BYTES_MAX (parse_report.h).
+#define snippet(out, text, length) parse_snippet((out), (text), (length), SNIPPET_BYTES_MAX)
+#define SUGGEST_DISTANCE_MAX       2      // "did you mean" only for near misses
+#define SUGGEST_WORD_MAX           16     // longer words are no near miss of a short keyword
+#define SLIDE_NUMBER_MAX           100000 // far beyond any deck; keeps N in an int
 
 struct playlist {
     struct playlist_settings settings;
@@ -79,36 +81,6 @@ struct token {
     size_t length;
     size_t quoted_length; // quoted: bytes up to and including the closing quote; else 0
 };
-
-// A piece of user text, cut short to fit in a message.
-struct snippet {
-    char text[SNIPPET_BYTES_MAX + sizeof "..."];
-};
-
-static const char *snippet(struct snippet *out, const char *text, size_t length)
-{
-    size_t cut = length;
-    if (length > SNIPPET_BYTES_MAX) {
-        cut = SNIPPET_BYTES_MAX;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-            cut--; // never split a UTF-8 sequence
-    }
-    memcpy(out->text, text, cut);
-    strcpy(out->text + cut, cut < length ? "..." : "");
-    return out->text;
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static size_t skip_spaces(const char *text, size_t length, size_t offset)
-{
-    while (offset < length && is_space(text[offset]))
-        offset++;
-    return offset;
-}
 
 static int column_of(const struct parser *parser, const char *at)
 {
@@ -225,7 +197,7 @@ static size_t quote_end(const char *text, size_t length, size_t offset)
 // word (lesson.md#3) or right after '=' it is text.
 static bool is_comment(const char *text, size_t offset)
 {
-    return text[offset] == '#' && (offset == 0 || is_space(text[offset - 1]));
+    return text[offset] == '#' && (offset == 0 || parse_is_space(text[offset - 1]));
 }
 
 // Splits the current line from offset into up to LINE_TOKENS_MAX tokens,
@@ -237,9 +209,9 @@ static bool line_tokenize(struct parser *parser, size_t offset, struct token *to
     const char *text = parser->line_text;
     size_t length = parser->line_length;
     *n_tokens = 0;
-    for (offset = skip_spaces(text, length, offset);
+    for (offset = parse_skip_spaces(text, length, offset);
          offset < length && !is_comment(text, offset) && *n_tokens < LINE_TOKENS_MAX;
-         offset = skip_spaces(text, length, offset)) {
+         offset = parse_skip_spaces(text, length, offset)) {
         struct token *token = &tokens[(*n_tokens)++];
         size_t start = offset;
         *token = (struct token){.text = text + start};
@@ -251,7 +223,7 @@ static bool line_tokenize(struct parser *parser, size_t offset, struct token *to
             }
             token->quoted_length = offset - start;
         }
-        while (offset < length && !is_space(text[offset]))
+        while (offset < length && !parse_is_space(text[offset]))
             offset++;
         token->length = offset - start;
     }
@@ -300,7 +272,7 @@ static bool setting_match(const struct parser *parser, size_t offset, size_t *ke
     while (i < length && is_key_char(text[i], false))
         i++;
     *key_end = i;
-    i = skip_spaces(text, length, i);
+    i = parse_skip_spaces(text, length, i);
     if (i == length || text[i] != '=')
         return false;
     *value_start = i + 1;
@@ -309,7 +281,7 @@ static bool setting_match(const struct parser *parser, size_t offset, size_t *ke
 
 static void apply_audio(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     if (token_equals(value, "on") || token_equals(value, "off"))
         parser->playlist->settings.is_audio_on = token_equals(value, "on");
     else
@@ -320,7 +292,7 @@ static void apply_audio(struct parser *parser, const struct token *value)
 static int64_t parse_duration_value(struct parser *parser, const char *name,
                                     const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     const char *why;
     int64_t ms = duration_parse_ms(value->text, value->length, &why);
     if (ms < 0)
@@ -333,7 +305,7 @@ static int64_t parse_duration_value(struct parser *parser, const char *name,
 static void apply_transition(struct parser *parser, const struct token *values, size_t n_values)
 {
     struct playlist_settings *settings = &parser->playlist->settings;
-    struct snippet shown;
+    struct parse_snippet shown;
     if (n_values == 1 && token_equals(&values[0], "none")) {
         settings->transition_ms = 0;
         return;
@@ -370,7 +342,7 @@ static int percent_parse(const char *text, size_t length, int max_percent)
 // safe-margin = N% with N a whole number from 0 to PLAYLIST_SAFE_MARGIN_MAX_PERCENT.
 static void apply_safe_margin(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     int percent = percent_parse(value->text, value->length, PLAYLIST_SAFE_MARGIN_MAX_PERCENT);
     if (percent < 0) {
         report(parser, value->text,
@@ -384,7 +356,7 @@ static void apply_safe_margin(struct parser *parser, const struct token *value)
 // volume = N%: the clips' sound level unless an item sets its own.
 static void apply_volume(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     int percent = percent_parse(value->text, value->length, 100);
     if (percent < 0) {
         report(parser, value->text, "volume must be a percentage from 0%% to 100%%, not '%s'",
@@ -396,7 +368,7 @@ static void apply_volume(struct parser *parser, const struct token *value)
 
 static void apply_hwdec(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     if (token_equals(value, "auto") || token_equals(value, "off"))
         parser->playlist->settings.is_hwdec_allowed = token_equals(value, "auto");
     else
@@ -408,7 +380,7 @@ static void apply_hwdec(struct parser *parser, const struct token *value)
 // one, takes over.
 static void apply_reload(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     if (token_equals(value, "now") || token_equals(value, "next-item"))
         parser->playlist->settings.is_reload_now = token_equals(value, "now");
     else
@@ -431,7 +403,7 @@ static int whole_number_parse(const char *text, size_t length, int min, int max)
 // rotate = 0|90|180|270: how far the screen is turned clockwise as mounted.
 static void apply_rotate(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     int degrees = whole_number_parse(value->text, value->length, 0, 270);
     if (degrees < 0 || degrees % 90 != 0) {
         report(parser, value->text,
@@ -446,7 +418,7 @@ static void apply_rotate(struct parser *parser, const struct token *value)
 // display = N: which screen, counted from 1 as an admin counts HDMI ports.
 static void apply_display(struct parser *parser, const struct token *value)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     int number = whole_number_parse(value->text, value->length, 1, PLAYLIST_DISPLAY_MAX);
     if (number < 0) {
         report(parser, value->text,
@@ -461,7 +433,7 @@ static void apply_display(struct parser *parser, const struct token *value)
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     if (setting != SETTING_TRANSITION && n_values > 1) {
         report(parser, values[1].text, "unexpected '%s' after the value of %s",
                snippet(&shown, values[1].text, values[1].length), setting_names[setting]);
@@ -508,7 +480,7 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t key_en
 {
     const char *key = parser->line_text + key_start;
     size_t key_length = key_end - key_start;
-    struct snippet shown;
+    struct parse_snippet shown;
     size_t setting = keyword_find(key, key_length, setting_names, SETTING_COUNT);
     if (setting == SETTING_COUNT) {
         char hint[48];
@@ -568,7 +540,7 @@ static bool path_has_dot_dot(const char *path)
 // Lexical checks only: the file itself is app's business.
 static bool path_check(struct parser *parser, const char *at, const char *path)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     const char *why = NULL;
     if (path[0] == '\0')
         why = "is empty";
@@ -601,7 +573,7 @@ static bool slide_split(struct parser *parser, const char *at, char *path, const
     const char *number = suffix_length ? suffix + 1 : NULL;
     size_t number_length = suffix_length ? suffix_length - 1 : 0;
     char *hash = suffix_length ? NULL : strrchr(path, '#');
-    struct snippet shown;
+    struct parse_snippet shown;
     if (hash) {
         *hash = '\0';
         number = hash + 1;
@@ -626,7 +598,7 @@ static bool item_take_path(struct parser *parser, const struct token *token,
     const char *at = token->text;
     const char *suffix = token->text + token->quoted_length;
     size_t suffix_length = token->quoted_length ? token->length - token->quoted_length : 0;
-    struct snippet shown;
+    struct parse_snippet shown;
     if (suffix_length && !(item->kind == PLAYLIST_ITEM_SLIDE && suffix[0] == '#')) {
         report(parser, suffix, "unexpected '%s' after the closing quote",
                snippet(&shown, suffix, suffix_length));
@@ -648,7 +620,7 @@ static bool item_take_duration(struct parser *parser, const struct token *token,
                                struct playlist_item *item)
 {
     const char *at = token->text;
-    struct snippet shown;
+    struct parse_snippet shown;
     const char *why;
     snippet(&shown, token->text, token->length);
     if (item->kind == PLAYLIST_ITEM_VIDEO) {
@@ -675,7 +647,7 @@ static void playlist_append(struct playlist *playlist, const struct playlist_ite
 static bool item_take_option(struct parser *parser, const struct token *token,
                              struct playlist_item *item)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     snippet(&shown, token->text, token->length);
     static const char volume_key[] = "volume=";
     size_t key_length = sizeof volume_key - 1;
@@ -707,7 +679,7 @@ static bool is_option(const struct token *token)
 static bool item_take_extras(struct parser *parser, const struct token *tokens, size_t n_tokens,
                              struct playlist_item *item)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     size_t i = 2;
     if (i < n_tokens && !is_option(&tokens[i]) && !item_take_duration(parser, &tokens[i++], item))
         return false;
@@ -728,7 +700,7 @@ static void parse_item(struct parser *parser, size_t offset)
 {
     struct token tokens[LINE_TOKENS_MAX];
     size_t n_tokens;
-    struct snippet shown;
+    struct parse_snippet shown;
     struct playlist_item item = {
         .line = parser->line, .duration_ms = -1, .volume_percent = -1, .section = parser->section};
     if (!parser->first_item_line)
@@ -765,7 +737,7 @@ static void parse_item(struct parser *parser, size_t offset)
 // it (called when it ends: at the next header or the end of the text).
 static void section_check_items(struct parser *parser)
 {
-    struct snippet shown;
+    struct parse_snippet shown;
     if (parser->section < 0 || parser->has_section_items)
         return;
     const char *spec = parser->playlist->sections[parser->section].spec;
@@ -778,9 +750,9 @@ static void section_append(struct parser *parser, const struct schedule_window *
                            const char *spec, size_t spec_length)
 {
     struct playlist *playlist = parser->playlist;
-    while (spec_length && is_space(spec[spec_length - 1]))
+    while (spec_length && parse_is_space(spec[spec_length - 1]))
         spec_length--;
-    size_t start = skip_spaces(spec, spec_length, 0);
+    size_t start = parse_skip_spaces(spec, spec_length, 0);
     playlist->sections =
         xreallocarray(playlist->sections, playlist->n_sections + 1, sizeof *playlist->sections);
     playlist->sections[playlist->n_sections] = (struct playlist_section){
@@ -795,7 +767,7 @@ static void parse_section(struct parser *parser, size_t start)
 {
     const char *text = parser->line_text;
     size_t length = parser->line_length;
-    struct snippet shown;
+    struct parse_snippet shown;
     section_check_items(parser);
     if (!parser->first_section_line)
         parser->first_section_line = parser->line;
@@ -810,7 +782,7 @@ static void parse_section(struct parser *parser, size_t start)
                "a section header needs a closing ']', e.g. [mon-fri 07:30-17:30]");
         return;
     }
-    size_t after = skip_spaces(text, length, (size_t)(close - text) + 1);
+    size_t after = parse_skip_spaces(text, length, (size_t)(close - text) + 1);
     if (after < length && text[after] != '#') {
         report(parser, text + after, "unexpected '%s' after ']': put items on the lines below",
                snippet(&shown, text + after, length - after));
@@ -842,7 +814,7 @@ static void parse_section(struct parser *parser, size_t start)
 static void parse_line(struct parser *parser)
 {
     size_t key_end, value_start;
-    size_t start = skip_spaces(parser->line_text, parser->line_length, 0);
+    size_t start = parse_skip_spaces(parser->line_text, parser->line_length, 0);
     if (!line_check_encoding(parser))
         return;
     if (start == parser->line_length || parser->line_text[start] == '#')

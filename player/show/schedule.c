@@ -13,13 +13,15 @@
 
 #include "base/xalloc.h"
 
-#define DAYS_PER_WEEK      7
-#define QUIET_DAYS_ENOUGH  8  // the rest of today and a whole week: every weekday seen
-#define SNIPPET_BYTES_MAX  24 // quoted user text in a message; messages hold 160 bytes
-#define SUGGEST_WORD_MAX   16 // longer words are no near miss of a day name
-#define NO_DAY             INT_MAX
-#define DAY_NAME_LENGTH    3
-#define CIVIL_TIME_PATTERN "dddd-dd-dd dd:dd" // d: a digit
+#define DAYS_PER_WEEK     7
+#define QUIET_DAYS_ENOUGH 8  // the rest of today and a whole week: every weekday seen
+#define SNIPPET_BYTES_MAX 24 // quoted user text in a message; messages hold 160 bytes
+// User text quoted in messages, cut at SNIPPET_BYTES_MAX (parse_report.h).
+#define snippet(out, text, length) parse_snippet((out), (text), (length), SNIPPET_BYTES_MAX)
+#define SUGGEST_WORD_MAX           16 // longer words are no near miss of a day name
+#define NO_DAY                     INT_MAX
+#define DAY_NAME_LENGTH            3
+#define CIVIL_TIME_PATTERN         "dddd-dd-dd dd:dd" // d: a digit
 
 struct schedule {
     struct schedule_window *windows;
@@ -99,16 +101,6 @@ struct scanner {
     struct parse_error *error;
 };
 
-// A piece of user text, cut short to fit in a message.
-struct snippet {
-    char text[SNIPPET_BYTES_MAX + sizeof "..."];
-};
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -136,7 +128,7 @@ static char peek(const struct scanner *scanner)
 
 static size_t spaces_end(const struct scanner *scanner, size_t offset)
 {
-    while (offset < scanner->length && is_space(scanner->text[offset]))
+    while (offset < scanner->length && parse_is_space(scanner->text[offset]))
         offset++;
     return offset;
 }
@@ -160,30 +152,17 @@ static bool spells(const char *text, size_t length, const char *word)
     return true;
 }
 
-static const char *snippet(struct snippet *out, const char *text, size_t length)
-{
-    size_t cut = length;
-    if (length > SNIPPET_BYTES_MAX) {
-        cut = SNIPPET_BYTES_MAX;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-            cut--; // never split a UTF-8 sequence
-    }
-    memcpy(out->text, text, cut);
-    strcpy(out->text + cut, cut < length ? "..." : "");
-    return out->text;
-}
-
 // The user's word at offset: up to the next space.
-static const char *word_at(struct snippet *out, const struct scanner *scanner, size_t offset)
+static const char *word_at(struct parse_snippet *out, const struct scanner *scanner, size_t offset)
 {
     size_t end = offset;
-    while (end < scanner->length && !is_space(scanner->text[end]))
+    while (end < scanner->length && !parse_is_space(scanner->text[end]))
         end++;
     return snippet(out, scanner->text + offset, end - offset);
 }
 
 // The user's text at offset made of bytes in allowed (a date, a time).
-static const char *span_at(struct snippet *out, const struct scanner *scanner, size_t offset,
+static const char *span_at(struct parse_snippet *out, const struct scanner *scanner, size_t offset,
                            const char *allowed)
 {
     size_t end = offset;
@@ -322,7 +301,7 @@ static int parse_day_name(struct scanner *scanner, int *weekday)
             return 0;
         }
     }
-    struct snippet shown;
+    struct parse_snippet shown;
     const char *meant = day_suggestion(scanner->text + start, length);
     char hint[40] = "";
     if (meant)
@@ -378,7 +357,7 @@ static int parse_date(struct scanner *scanner, int *days)
         size_t n_digits = read_digits(scanner, &day);
         is_shaped = n_digits >= 1 && n_digits <= 2;
     }
-    struct snippet shown;
+    struct parse_snippet shown;
     if (!is_shaped)
         return fail(scanner, start, "'%s' is not a date: write YYYY-MM-DD, e.g. 2026-12-24",
                     span_at(&shown, scanner, start, "0123456789-/."));
@@ -457,7 +436,7 @@ static int parse_clock(struct scanner *scanner, bool is_end, int *minute)
         scanner->offset++;
         is_shaped = read_digits(scanner, &minutes) == 2;
     }
-    struct snippet shown;
+    struct parse_snippet shown;
     span_at(&shown, scanner, start, "0123456789:.");
     if (!is_shaped)
         return fail(scanner, start, "'%s' is not a time: write HH:MM, e.g. 07:30", shown.text);
@@ -484,7 +463,7 @@ static int parse_times(struct scanner *scanner, struct schedule_window *window)
     const struct lookalike *found = lookalike_at(scanner, after);
     if (found && strcmp(found->meant, "-") == 0)
         return fail_lookalike(scanner, after, found, "-");
-    struct snippet shown;
+    struct parse_snippet shown;
     if (peek_at(scanner, after) != '-')
         return fail(scanner, start, "a time needs an end: write a range, e.g. %s-17:30",
                     span_at(&shown, scanner, start, "0123456789:"));
@@ -525,7 +504,7 @@ static const char *const part_advice[PART_COUNT] = {
 static enum part part_kind(struct scanner *scanner)
 {
     size_t start = scanner->offset, end = start;
-    struct snippet shown;
+    struct parse_snippet shown;
     if (is_letter(peek(scanner))) {
         while (is_letter(peek_at(scanner, end)))
             end++;
@@ -561,7 +540,7 @@ int schedule_window_parse(const char *text, size_t length, struct schedule_windo
 {
     struct scanner scanner = {.text = text, .length = length, .error = error};
     bool is_seen[PART_COUNT] = {false};
-    struct snippet shown;
+    struct parse_snippet shown;
     *window = (struct schedule_window){0};
     scanner.offset = spaces_end(&scanner, 0);
     if (scanner.offset == length)
@@ -607,10 +586,10 @@ int schedule_window_parse(const char *text, size_t length, struct schedule_windo
         const struct lookalike *found = lookalike_at(&scanner, next);
         if (found)
             return fail_lookalike(&scanner, next, found, found->meant);
-        if (next < length && !is_space(text[next]))
+        if (next < length && !parse_is_space(text[next]))
             return fail(&scanner, next, "unexpected '%s' after '%s' (separate parts with a space)",
                         word_at(&shown, &scanner, next),
-                        snippet(&(struct snippet){0}, text + start, next - start));
+                        snippet(&(struct parse_snippet){0}, text + start, next - start));
         scanner.offset = spaces_end(&scanner, next);
     }
     return 0;

@@ -14,6 +14,8 @@
 #include "base/xalloc.h"
 
 #define SNIPPET_BYTES_MAX 48 // quoted user text in a message; messages hold 160 bytes
+// User text quoted in messages, cut at SNIPPET_BYTES_MAX (parse_report.h).
+#define snippet(out, text, length) parse_snippet((out), (text), (length), SNIPPET_BYTES_MAX)
 
 enum key {
     KEY_PLAYLIST,
@@ -43,40 +45,10 @@ struct parser {
     int key_lines[KEY_COUNT]; // line where each key was set, or 0
 };
 
-// A piece of user text, cut short to fit in a message.
-struct snippet {
-    char text[SNIPPET_BYTES_MAX + sizeof "..."];
-};
-
-static const char *snippet(struct snippet *out, const char *text, size_t length)
-{
-    size_t cut = length;
-    if (length > SNIPPET_BYTES_MAX) {
-        cut = SNIPPET_BYTES_MAX;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-            cut--; // never split a UTF-8 sequence
-    }
-    memcpy(out->text, text, cut);
-    strcpy(out->text + cut, cut < length ? "..." : "");
-    return out->text;
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static size_t skip_spaces(const char *text, size_t length, size_t offset)
-{
-    while (offset < length && is_space(text[offset]))
-        offset++;
-    return offset;
-}
-
 // End of text[start, end) without its trailing spaces.
 static size_t trim_end(const char *text, size_t start, size_t end)
 {
-    while (end > start && is_space(text[end - 1]))
+    while (end > start && parse_is_space(text[end - 1]))
         end--;
     return end;
 }
@@ -145,8 +117,8 @@ static char *quoted_value(struct parser *parser, size_t start, size_t end)
             i++;
         value[out++] = text[i];
     }
-    struct snippet shown;
-    size_t after = i < end ? skip_spaces(text, end, i + 1) : end; // end is trimmed
+    struct parse_snippet shown;
+    size_t after = i < end ? parse_skip_spaces(text, end, i + 1) : end; // end is trimmed
     if (i == end)
         report(parser, start, "unterminated quote (add a closing \")");
     else if (after < end)
@@ -164,7 +136,7 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t equals
 {
     const char *text = parser->line_text;
     size_t key_end = trim_end(text, key_start, equals);
-    struct snippet shown;
+    struct parse_snippet shown;
     if (key_end == key_start) {
         report(parser, equals, "missing setting name before '=' (known: " KEY_KNOWN_LIST ")");
         return;
@@ -181,7 +153,7 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t equals
         return;
     }
     parser->key_lines[key] = parser->line;
-    size_t value_start = skip_spaces(text, parser->line_length, equals + 1);
+    size_t value_start = parse_skip_spaces(text, parser->line_length, equals + 1);
     size_t value_end = trim_end(text, value_start, parser->line_length);
     char *value = value_start < value_end && text[value_start] == '"'
                       ? quoted_value(parser, value_start, value_end)
@@ -201,7 +173,7 @@ static void parse_line(struct parser *parser)
     size_t length = parser->line_length;
     if (!line_check_encoding(parser))
         return;
-    size_t start = skip_spaces(text, length, 0);
+    size_t start = parse_skip_spaces(text, length, 0);
     if (start == length || text[start] == '#')
         return;
     const char *equals = memchr(text + start, '=', length - start);
