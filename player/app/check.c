@@ -148,6 +148,11 @@ static void check_entries(struct checker *checker)
         if (!is_checked(checker, entry))
             check_slide(checker, entry, entry->file_path);
     }
+    const char *idle = program_idle_image(checker->program);
+    char error[512];
+    if (idle && !media_probe_video(idle, error, sizeof error))
+        diagnostics_add(checker->diagnostics, program_playlist_path(checker->program), 0,
+                        "idle picture %s: %s", idle, error);
 }
 
 static const char *entry_kind_name(enum entry_kind kind)

@@ -35,7 +35,8 @@ struct program {
     struct loaded_deck *decks;
     size_t n_entries;
     struct program_entry *entries;
-    uint64_t fingerprint; // of the playlist text and every file it resolved (see header)
+    uint64_t fingerprint;        // of the playlist text and every file it resolved (see header)
+    const char *idle_image_path; // resolved idle = image PATH, or NULL; a kept string
     // Strings the entries point to, freed with the program.
     size_t n_strings;
     char **strings;
@@ -295,6 +296,10 @@ struct program *program_load(const char *playlist_path, const char *content_root
         goto fail;
     for (size_t i = 0; i < playlist_n_items(program->playlist); i++)
         add_item(program, playlist_item_at(program->playlist, i), diagnostics);
+    const char *idle = playlist_settings(program->playlist)->idle_image_path;
+    if (idle) // a missing idle picture is reported; the screen then stays black
+        resolve(program, program->content_root, idle, playlist_path, 0, diagnostics,
+                &program->idle_image_path);
     return program;
 fail:
     program_destroy(program);
@@ -371,4 +376,9 @@ const char *program_playlist_path(const struct program *program)
 uint64_t program_fingerprint(const struct program *program)
 {
     return program->fingerprint;
+}
+
+const char *program_idle_image(const struct program *program)
+{
+    return program->idle_image_path;
 }

@@ -66,6 +66,11 @@ const char *program_content_root(const struct program *program);
 // The playlist path as given; borrowed until destroy.
 const char *program_playlist_path(const struct program *program);
 
+// The picture shown while no section is scheduled (idle = image PATH),
+// resolved inside the content root; NULL for black (or when it is missing:
+// reported at load). Borrowed until destroy.
+const char *program_idle_image(const struct program *program);
+
 // Changes whenever the playlist text, the resolved content root or any file
 // the playlist names (its path, size, modification time or inode) changes.
 // Equal fingerprints: a reload would play exactly the same thing, so the

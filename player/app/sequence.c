@@ -72,8 +72,9 @@ struct sequence {
     bool has_clock;
     bool is_idle; // nothing scheduled now: the idle picture is up
     struct presenter_still *idle_still;
-    char last_error[512];     // the last skipped or failed entry's reason
-    size_t failures_in_a_row; // entries skipped since something last played
+    const struct program *idle_program; // the one idle_still was drawn for
+    char last_error[512];               // the last skipped or failed entry's reason
+    size_t failures_in_a_row;           // entries skipped since something last played
 };
 
 static const char *entry_kind_name(enum entry_kind kind)
@@ -389,24 +390,48 @@ static size_t next_index(struct sequence *sequence, size_t index)
     return next;
 }
 
-// Nothing is scheduled now (night, a weekend): the screen goes black until
-// the schedule has something again (the app wakes at the next change).
+// The idle picture of the program on screen: its idle image, or black.
+static SDL_Surface *draw_idle(const struct sequence *sequence)
+{
+    const char *path = program_idle_image(sequence->context.program);
+    if (path) {
+        char error[512];
+        AVFrame *frame = still_image_load(path, error, sizeof error);
+        SDL_Surface *surface = frame ? frame_picture_to_surface(frame) : NULL;
+        av_frame_free(&frame);
+        if (surface)
+            return surface;
+        log_error("idle picture %s: %s; the screen stays black", path,
+                  frame ? "cannot convert it" : error);
+    }
+    SDL_Surface *black = SDL_CreateRGBSurfaceWithFormat(0, 16, 16, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (black)
+        SDL_FillRect(black, NULL, SDL_MapRGB(black->format, 0, 0, 0));
+    return black;
+}
+
+// Nothing is scheduled now (night, a weekend): the idle picture (idle =
+// image PATH, else black) until the schedule has something again (the app
+// wakes at the next change).
 static void show_idle(struct sequence *sequence, int64_t now_ns)
 {
     const struct sequence_context *context = &sequence->context;
-    if (!sequence->idle_still) {
-        SDL_Surface *black =
-            SDL_CreateRGBSurfaceWithFormat(0, 16, 16, 32, SDL_PIXELFORMAT_ARGB8888);
-        if (black) {
-            SDL_FillRect(black, NULL, SDL_MapRGB(black->format, 0, 0, 0));
-            sequence->idle_still = presenter_still_create(context->presenter, black);
-            SDL_FreeSurface(black);
+    if (!sequence->idle_still || sequence->idle_program != context->program) {
+        SDL_Surface *surface = draw_idle(sequence);
+        struct presenter_still *still =
+            surface ? presenter_still_create(context->presenter, surface) : NULL;
+        SDL_FreeSurface(surface);
+        if (still) {
+            presenter_show_still(context->presenter, still, 0, now_ns);
+            presenter_still_destroy(context->presenter, sequence->idle_still);
+            sequence->idle_still = still;
+            sequence->idle_program = context->program;
         }
     }
     if (sequence->idle_still)
         presenter_show_still(context->presenter, sequence->idle_still, 0, now_ns);
     if (!sequence->is_idle)
-        log_info("%s: nothing is scheduled now; the screen stays dark until something is",
+        log_info("%s: nothing is scheduled now; the idle picture stays until something is",
                  program_playlist_path(context->program));
     sequence->is_idle = true;
 }
@@ -440,6 +465,11 @@ static bool adopt_pending(struct sequence *sequence)
     sequence->failures_in_a_row = 0;
     presenter_still_destroy(sequence->context.presenter, sequence->fallback_still);
     sequence->fallback_still = NULL; // its text named the old playlist
+    if (!sequence->is_idle) {        // not on screen: drawn again for the new playlist if needed
+        presenter_still_destroy(sequence->context.presenter, sequence->idle_still);
+        sequence->idle_still = NULL;
+        sequence->idle_program = NULL;
+    }
     return true;
 }
 
@@ -569,10 +599,10 @@ void sequence_update(struct sequence *sequence, int64_t now_ns)
         return;
     }
     if (!sequence->current.is_used) {
-        adopt_pending(sequence);
+        bool is_new_program = adopt_pending(sequence);
         size_t first = first_scheduled(sequence, sequence->context.program);
-        if (first != SIZE_MAX || !sequence->is_idle)
-            advance_to(sequence, first, now_ns, NULL);
+        if (first != SIZE_MAX || !sequence->is_idle || is_new_program)
+            advance_to(sequence, first, now_ns, NULL); // idle again: the new idle picture
         return;
     }
     if (is_current_done(sequence, now_ns)) {

@@ -42,19 +42,21 @@ enum setting {
     SETTING_RELOAD,
     SETTING_ROTATE,
     SETTING_DISPLAY,
+    SETTING_IDLE,
     SETTING_COUNT,
 };
 
-static const char *const setting_names[SETTING_COUNT] = {"slide-time",  "audio",  "transition",
-                                                         "safe-margin", "hwdec",  "volume",
-                                                         "reload",      "rotate", "display"};
+static const char *const setting_names[SETTING_COUNT] = {
+    "slide-time", "audio",  "transition", "safe-margin", "hwdec",
+    "volume",     "reload", "rotate",     "display",     "idle"};
 // Shown when a setting has no value, and in unknown-setting messages.
 static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s",  "audio = on",  "transition = fade 400ms",
-    "safe-margin = 5%", "hwdec = off", "volume = 80%",
-    "reload = now",     "rotate = 90", "display = 2"};
+    "slide-time = 8s",        "audio = on",  "transition = fade 400ms",
+    "safe-margin = 5%",       "hwdec = off", "volume = 80%",
+    "reload = now",           "rotate = 90", "display = 2",
+    "idle = image closed.png"};
 #define SETTING_KNOWN_LIST                                                                         \
-    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display"
+    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display, idle"
 #define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
@@ -430,11 +432,34 @@ static void apply_display(struct parser *parser, const struct token *value)
     parser->playlist->settings.display_number = number;
 }
 
+static bool path_check(struct parser *parser, const char *at, const char *path);
+
+// idle = black | image PATH: what the screen shows while no section is scheduled.
+static void apply_idle(struct parser *parser, const struct token *values, size_t n_values)
+{
+    struct parse_snippet shown;
+    if (n_values == 1 && token_equals(&values[0], "black"))
+        return;
+    if (!token_equals(&values[0], "image") || n_values != 2) {
+        report(parser, values[0].text,
+               "idle must be black or image PATH (a picture in the content folder), not '%s'",
+               snippet(&shown, values[0].text, values[0].length));
+        return;
+    }
+    char *path = token_value(&values[1]);
+    if (!path_check(parser, values[1].text, path)) {
+        free(path);
+        return;
+    }
+    free(parser->playlist->settings.idle_image_path);
+    parser->playlist->settings.idle_image_path = path;
+}
+
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
     struct parse_snippet shown;
-    if (setting != SETTING_TRANSITION && n_values > 1) {
+    if (setting != SETTING_TRANSITION && setting != SETTING_IDLE && n_values > 1) {
         report(parser, values[1].text, "unexpected '%s' after the value of %s",
                snippet(&shown, values[1].text, values[1].length), setting_names[setting]);
         return;
@@ -463,6 +488,9 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
         break;
     case SETTING_DISPLAY:
         apply_display(parser, &values[0]);
+        break;
+    case SETTING_IDLE:
+        apply_idle(parser, values, n_values);
         break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
@@ -874,6 +902,7 @@ void playlist_destroy(struct playlist *playlist)
         free((char *)playlist->sections[i].spec);
     free(playlist->sections);
     schedule_destroy(playlist->schedule);
+    free(playlist->settings.idle_image_path);
     free(playlist);
 }
 

@@ -26,6 +26,8 @@ enum playlist_item_kind {
 };
 
 struct playlist_settings {
+    char *idle_image_path;   // idle = image PATH (relative to the content root; owned), or
+                             // NULL for idle = black: shown while no section is scheduled
     int64_t slide_time_ms;   // default time for slides and images
     bool is_audio_on;        // audio = on|off; default off (a quiet hallway)
     int64_t transition_ms;   // transition = fade [DURATION] | none; 0 = cut

@@ -270,6 +270,23 @@ static void test_volume(void **state)
     playlist = playlist_parse(now, strlen(now), &report);
     assert_true(playlist_settings(playlist)->is_reload_now);
     playlist_destroy(playlist);
+    const char idle[] = "idle = image \"night/closed sign.png\"\ndeck a.md\n";
+    playlist = playlist_parse(idle, strlen(idle), &report);
+    assert_string_equal(playlist_settings(playlist)->idle_image_path, "night/closed sign.png");
+    playlist_destroy(playlist);
+    const char black[] = "idle = black\ndeck a.md\n";
+    playlist = playlist_parse(black, strlen(black), &report);
+    assert_null(playlist_settings(playlist)->idle_image_path);
+    playlist_destroy(playlist);
+    const char outside[] = "idle = image ../x.png\ndeck a.md\n";
+    assert_null(playlist_parse(outside, strlen(outside), &report));
+    assert_string_equal(report.errors[0].message,
+                        "path '../x.png' uses '..': path leaves the content folder");
+    const char clock[] = "idle = clock\ndeck a.md\n";
+    assert_null(playlist_parse(clock, strlen(clock), &report));
+    assert_string_equal(report.errors[0].message,
+                        "idle must be black or image PATH (a picture in the content folder), "
+                        "not 'clock'");
     const char bad[] = "reload = later\ndeck a.md\n";
     assert_null(playlist_parse(bad, strlen(bad), &report));
     assert_string_equal(report.errors[0].message, "reload must be next-item or now, not 'later'");
@@ -406,7 +423,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload, rotate, display); "
+       "volume, reload, rotate, display, idle); "
        "did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "brightness = 3\ndeck a.md\n",
@@ -415,7 +432,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'brightness' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload, rotate, display)"}}},
+       "volume, reload, rotate, display, idle)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
