@@ -28,7 +28,9 @@ static const char usage_text[] =
     "  --config FILE      take settings from FILE (e.g. /etc/signage/signage.conf):\n"
     "                     KEY = VALUE lines for playlist, content, play-log and control;\n"
     "                     relative paths are relative to FILE's folder; the command line\n"
-    "                     wins over FILE; any mistake in FILE is an error (exit 1)\n"
+    "                     wins over FILE; any mistake in FILE is an error (exit 1).\n"
+    "                     display-off and display-on (only here) are commands run when\n"
+    "                     the schedule leaves the screen idle and when it plays again\n"
     "  --check            validate the playlist and every file it names, then exit:\n"
     "                     0 clean, 1 problems found (printed as FILE:LINE: message)\n"
     "  --at TIME          with --check: also print what plays at local TIME, written\n"
@@ -67,6 +69,7 @@ static int usage_error(const char *format, ...)
 // Strings main allocated for options; freed before main returns.
 struct owned_options {
     char *playlist_path, *content_root, *play_log_path, *control_path;
+    char *display_off_command, *display_on_command;
 };
 
 static void owned_options_free(struct owned_options *owned)
@@ -75,6 +78,8 @@ static void owned_options_free(struct owned_options *owned)
     free(owned->content_root);
     free(owned->play_log_path);
     free(owned->control_path);
+    free(owned->display_off_command);
+    free(owned->display_on_command);
 }
 
 static bool parse_long(const char *text, long min, long *value)
@@ -175,6 +180,14 @@ static bool config_apply(const char *config_file, bool is_check, struct app_opti
                 service_config_play_log(config));
     option_fill(&options->control_path, &owned->control_path, config_file,
                 service_config_control(config));
+    // Commands come from the config alone, taken as written: no command-line
+    // option, so a unit file's ExecStart= cannot hide one from the admin.
+    if (service_config_display_off(config))
+        options->display_off_command = owned->display_off_command =
+            xstrdup(service_config_display_off(config));
+    if (service_config_display_on(config))
+        options->display_on_command = owned->display_on_command =
+            xstrdup(service_config_display_on(config));
     service_config_destroy(config);
     return true;
 }

@@ -9,7 +9,7 @@ run_packages="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libav
 libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libmd4c-dev libunibreak-dev
 libfontconfig-dev fontconfig fonts-noto-cjk ffmpeg libsystemd-dev rsync"
 # Extra packages the test suite uses.
-test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace systemd logrotate openssh-server openssh-client rsync ansible-core tzdata clang libclang-rt-dev cppcheck clang-tidy"
+test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace systemd logrotate openssh-server openssh-client rsync ansible-core tzdata clang libclang-rt-dev cppcheck clang-tidy faketime"
 
 say() { printf '==> %s\n' "$*"; }
 

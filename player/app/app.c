@@ -151,13 +151,16 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         int64_t cap = monotime_now_ns() + EVENT_PUMP_MAX_WAIT_NS;
         deadline_ns = deadline_ns < cap ? deadline_ns : cap;
     }
-    struct pollfd fds[3 + APP_RELOAD_POLL_FDS_MAX + CONTROL_SERVER_POLL_FDS_MAX] = {
+    struct pollfd fds[4 + APP_RELOAD_POLL_FDS_MAX + CONTROL_SERVER_POLL_FDS_MAX] = {
         {.fd = app->wake_fd, .events = POLLIN},
         {.fd = app->signal_fd, .events = POLLIN},
         {.fd = display_fd, .events = POLLIN},
     };
     nfds_t n_fds = display_fd >= 0 ? 3 : 2;
     n_fds += app_reload_poll_fds(app, fds + n_fds);
+    int power_fd = display_power_fd(app->display_power);
+    if (power_fd >= 0)
+        fds[n_fds++] = (struct pollfd){.fd = power_fd, .events = POLLIN};
     nfds_t control_at = n_fds;
     n_fds += control_server_poll_fds(app->control, fds + control_at, CONTROL_SERVER_POLL_FDS_MAX);
     int64_t control_ns = control_server_next_deadline_ns(app->control);
@@ -183,6 +186,7 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
 static void app_destroy(struct app *app)
 {
     app_reload_close(app);
+    display_power_destroy(app->display_power);
     control_server_close(app->control);
     sequence_destroy(app->sequence, monotime_now_ns()); // before the clips' audio device goes
     audio_out_close(app->audio);
@@ -308,6 +312,26 @@ static void app_handle_clock(struct app *app, int64_t now_ns)
         app->schedule_change_ns = now_ns + NS_PER_S;
 }
 
+// ---- Display power -----------------------------------------------------------------
+
+// The screen goes off when the schedule leaves it idle and on when something
+// plays again (the command runs as the first entry shows; a screen takes
+// seconds to wake anyway). At start only an idle screen is told (off): one
+// that plays is on already. A broken playlist's problem card counts as playing.
+static void app_handle_display_power(struct app *app, int64_t now_ns)
+{
+    display_power_handle(app->display_power, now_ns);
+    if (!app->display_power || !app->sequence)
+        return;
+    bool is_on = !sequence_is_idle(app->sequence);
+    if (app->is_display_known && is_on == app->is_display_on)
+        return;
+    if (app->is_display_known || !is_on)
+        display_power_set(app->display_power, is_on, now_ns);
+    app->is_display_known = true;
+    app->is_display_on = is_on;
+}
+
 // ---- Telling systemd --------------------------------------------------------------
 
 // Evidence the player is really presenting: the main loop runs (it is here),
@@ -355,6 +379,7 @@ static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
                       : presenter_next_deadline_ns(app->presenter, now_ns),
         app_reload_next_deadline_ns(app),
         app_announcement_deadline_ns(app),
+        display_power_next_deadline_ns(app->display_power),
         app->schedule_change_ns,
         app_service_deadline_ns(app, now_ns),
     };
@@ -400,6 +425,8 @@ int app_run(const struct app_options *options)
         app_start_sequence(app, program);
     else
         show_problem_card(app, problem);
+    app->display_power =
+        display_power_create(options->display_off_command, options->display_on_command);
     app_control_open(app);
     app_reload_open(app);
     while (!app->should_quit) {
@@ -414,6 +441,7 @@ int app_run(const struct app_options *options)
             app_follow_screen_settings(app, sequence_program(app->sequence));
             if (sequence_is_done(app->sequence))
                 break;
+            app_handle_display_power(app, monotime_now_ns());
             sequence_render(app->sequence, monotime_now_ns());
         } else {
             presenter_present(app->presenter, monotime_now_ns());

@@ -11,7 +11,12 @@ struct app_options {
     long loops;                // stop after this many passes; 0 = forever
     const char *play_log_path; // NULL: no play log
     const char *control_path;  // NULL: $RUNTIME_DIRECTORY/control.sock, or none
-    int window_width_px;       // 0 x 0: full-screen
+    // signage.conf's display-off / display-on command lines (split into words,
+    // no shell), run when the schedule leaves the screen idle and when it plays
+    // again; NULL: none. Only from the root-owned config, never a playlist.
+    const char *display_off_command;
+    const char *display_on_command;
+    int window_width_px; // 0 x 0: full-screen
     int window_height_px;
     // --render: the deck to draw, where to, and at which screen size.
     const char *render_deck_path;

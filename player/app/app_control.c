@@ -1,10 +1,13 @@
 // app_control: what signage-ctl's verbs do to the running player, and the
 // announcement banner they put over the loop. The socket and its protocol
 // are io/control_server's; this file only answers.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app_internal.h"
+#include "app/local_time.h"
 #include "app/png_file.h"
 #include "base/log.h"
 #include "base/monotime.h"
@@ -126,6 +129,104 @@ static void reply_status(struct app *app, struct control_reply *reply, int64_t n
         control_reply_add_string(reply, "announcement", app->announcement);
 }
 
+// Builds today's timeline as JSON text into a growing string.
+struct timeline {
+    char *json; // owned
+    size_t length, size;
+};
+
+static void timeline_append(struct timeline *timeline, const char *text)
+{
+    size_t n = strlen(text);
+    if (timeline->length + n + 1 > timeline->size) {
+        timeline->size = (timeline->length + n + 1) * 2;
+        timeline->json = xreallocarray(timeline->json, timeline->size, 1);
+    }
+    memcpy(timeline->json + timeline->length, text, n + 1);
+    timeline->length += n;
+}
+
+// Appends "key":"spec" (escaped) of section index, or "key":null for -1.
+static void timeline_append_section(struct timeline *timeline, const struct program *program,
+                                    const char *key, int index)
+{
+    timeline_append(timeline, "\"");
+    timeline_append(timeline, key);
+    timeline_append(timeline, "\":");
+    if (index < 0) {
+        timeline_append(timeline, "null");
+        return;
+    }
+    const char *spec = program_section_at(program, (size_t)index)->spec;
+    size_t size = control_json_escape(spec, NULL, 0) + 1;
+    char *escaped = xcalloc(1, size);
+    control_json_escape(spec, escaped, size);
+    timeline_append(timeline, "\"[");
+    timeline_append(timeline, escaped);
+    timeline_append(timeline, "]\"");
+    free(escaped);
+}
+
+static void timeline_append_minute(struct timeline *timeline, const char *key, int minute)
+{
+    char text[32];
+    snprintf(text, sizeof text, "\"%s\":\"%02d:%02d\"", key, minute / 60, minute % 60);
+    timeline_append(timeline, text);
+}
+
+// schedule: today's plan from 00:00 to 24:00 (local civil minutes), each
+// stretch with the section that plays then (null: none, the screen is idle;
+// in a playlist without sections, null with "sections":false: everything).
+static void reply_schedule(struct app *app, struct control_reply *reply)
+{
+    const struct program *program = app->sequence ? sequence_program(app->sequence) : NULL;
+    if (!program) {
+        control_reply_set_error(reply, "no playlist is playing: %s", app->reload_problem);
+        return;
+    }
+    const struct schedule *schedule = program_schedule(program);
+    bool has_sections = program_n_sections(program) > 0;
+    struct schedule_civil_time now = local_time_civil_at(time(NULL));
+    char text[64];
+    snprintf(text, sizeof text, "%04d-%02d-%02d", now.year, now.month, now.day);
+    control_reply_add_string(reply, "today", text);
+    snprintf(text, sizeof text, "%02d:%02d", now.minute_of_day / 60, now.minute_of_day % 60);
+    control_reply_add_string(reply, "now", text);
+    control_reply_add_bool(reply, "sections", has_sections);
+    control_reply_add_bool(reply, "idle", sequence_is_idle(app->sequence));
+    int active = has_sections ? schedule_active_section(schedule, &now) : -1;
+    if (active >= 0) {
+        char *spec = xasprintf("[%s]", program_section_at(program, (size_t)active)->spec);
+        control_reply_add_string(reply, "active", spec);
+        free(spec);
+    } else {
+        control_reply_add_null(reply, "active");
+    }
+    struct timeline timeline = {0};
+    timeline_append(&timeline, "[");
+    struct schedule_civil_time at = now;
+    at.minute_of_day = 0;
+    while (at.minute_of_day < SCHEDULE_MINUTES_PER_DAY) {
+        struct schedule_civil_time next;
+        int to = SCHEDULE_MINUTES_PER_DAY;
+        if (has_sections && schedule_next_change(schedule, &at, &next) && next.year == now.year &&
+            next.month == now.month && next.day == now.day)
+            to = next.minute_of_day;
+        timeline_append(&timeline, at.minute_of_day == 0 ? "{" : ",{");
+        timeline_append_minute(&timeline, "from", at.minute_of_day);
+        timeline_append(&timeline, ",");
+        timeline_append_minute(&timeline, "to", to);
+        timeline_append(&timeline, ",");
+        timeline_append_section(&timeline, program, "section",
+                                has_sections ? schedule_active_section(schedule, &at) : -1);
+        timeline_append(&timeline, "}");
+        at.minute_of_day = to;
+    }
+    timeline_append(&timeline, "]");
+    control_reply_add_json(reply, "timeline", timeline.json);
+    free(timeline.json);
+}
+
 static void take_screenshot(struct app *app, const char *path, struct control_reply *reply,
                             int64_t now_ns)
 {
@@ -169,6 +270,9 @@ static void handle_request(void *context, const struct control_request *request,
         break;
     case CONTROL_VERB_ANNOUNCE:
         announce(app, request, reply, now_ns);
+        return;
+    case CONTROL_VERB_SCHEDULE:
+        reply_schedule(app, reply);
         return;
     }
     reply_status(app, reply, monotime_now_ns());

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/display_power.h"
 #include "app/play_log.h"
 #include "app/playlist_check.h"
 #include "app/program.h"
@@ -64,6 +65,10 @@ struct app {
     const struct program *clock_program;
     long long clock_key;
     int64_t schedule_change_ns; // monotonic: when the active section may change; INT64_MAX
+    // Display power (app.c): the commands, and what the screen was last told
+    struct display_power *display_power; // NULL: no display-off/display-on set
+    bool is_display_known;               // false until the first sequence_update()
+    bool is_display_on;
     // Announcement banner (app_control.c)
     char *announcement;            // owned; NULL when none
     int64_t announcement_until_ns; // INT64_MAX: until cleared

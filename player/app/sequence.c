@@ -721,6 +721,11 @@ void sequence_set_paused(struct sequence *sequence, bool is_paused, int64_t now_
     }
 }
 
+bool sequence_is_idle(const struct sequence *sequence)
+{
+    return sequence->is_idle;
+}
+
 bool sequence_is_done(const struct sequence *sequence)
 {
     return sequence->is_done;

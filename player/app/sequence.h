@@ -91,6 +91,10 @@ bool sequence_is_stalled(const struct sequence *sequence, int64_t now_ns);
 // caller to set a new time.
 void sequence_set_clock(struct sequence *sequence, const struct schedule_civil_time *now);
 
+// True while nothing is scheduled and the idle picture is up (night, a
+// weekend); false before the first sequence_update().
+bool sequence_is_idle(const struct sequence *sequence);
+
 // True once the requested number of passes has been played.
 bool sequence_is_done(const struct sequence *sequence);
 

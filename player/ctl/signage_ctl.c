@@ -48,6 +48,8 @@ static const char usage_text[] =
     "                              show TEXT as a banner until cleared, or for DURATION\n"
     "                              (1500ms, 30s, 5m, 2h); -- before a TEXT starting with --\n"
     "  announce --clear            remove the banner\n"
+    "  schedule                    today's plan: which schedule section plays from when\n"
+    "                              to when (00:00-24:00, local time), and which is active\n"
     "\n"
     "  --socket PATH               the player's control socket (default: $" SOCKET_ENV ",\n"
     "                              else " DEFAULT_SOCKET_PATH ")\n"
@@ -372,7 +374,7 @@ int main(int argc, char **argv)
     }
     if (i == argc)
         return usage_error("no request given (status, next, prev, pause, resume, reload, "
-                           "screenshot, announce)");
+                           "screenshot, announce, schedule)");
     if (!*path)
         return usage_error("--socket needs a path");
     char *line = join_request(argv + i, argc - i);

@@ -29,6 +29,7 @@ static const char *const verb_names[] = {
     [CONTROL_VERB_RELOAD] = "reload",
     [CONTROL_VERB_SCREENSHOT] = "screenshot",
     [CONTROL_VERB_ANNOUNCE] = "announce",
+    [CONTROL_VERB_SCHEDULE] = "schedule",
 };
 #define N_VERBS (sizeof verb_names / sizeof verb_names[0])
 
@@ -244,7 +245,7 @@ int control_request_parse(const char *line, size_t length, struct control_reques
     if (index == N_VERBS)
         return fail(error, error_size,
                     "unknown verb '%.*s%s' (known: status, next, prev, pause, resume, reload, "
-                    "screenshot, announce)",
+                    "screenshot, announce, schedule)",
                     shown_length(verb), verb.text,
                     (size_t)shown_length(verb) < verb.length ? "..." : "");
     request->verb = (enum control_verb)index;
@@ -259,6 +260,7 @@ int control_request_parse(const char *line, size_t length, struct control_reques
     case CONTROL_VERB_PAUSE:
     case CONTROL_VERB_RESUME:
     case CONTROL_VERB_RELOAD:
+    case CONTROL_VERB_SCHEDULE:
         break;
     }
     if (args.length > 0)
@@ -414,6 +416,11 @@ void control_reply_add_bool(struct control_reply *reply, const char *key, bool v
 void control_reply_add_null(struct control_reply *reply, const char *key)
 {
     reply_add(reply, key, "null", false);
+}
+
+void control_reply_add_json(struct control_reply *reply, const char *key, const char *json)
+{
+    reply_add(reply, key, json, false);
 }
 
 bool control_reply_is_ok(const struct control_reply *reply)

@@ -3,7 +3,7 @@
 // clock, no allocation; the socket itself is control_server's.
 //
 // Requests, one per '\n'-terminated UTF-8 line:
-//   status | next | prev | pause | resume | reload
+//   status | next | prev | pause | resume | reload | schedule
 //   screenshot PATH                  absolute, ends in .png, rest of the line
 //   announce --clear
 //   announce [--for DURATION] [--] TEXT
@@ -30,6 +30,7 @@ enum control_verb {
     CONTROL_VERB_RELOAD,
     CONTROL_VERB_SCREENSHOT,
     CONTROL_VERB_ANNOUNCE,
+    CONTROL_VERB_SCHEDULE, // today's timeline of schedule sections
 };
 
 struct control_request {
@@ -90,6 +91,9 @@ void control_reply_add_int(struct control_reply *reply, const char *key, int64_t
 void control_reply_add_double(struct control_reply *reply, const char *key, double value);
 void control_reply_add_bool(struct control_reply *reply, const char *key, bool value);
 void control_reply_add_null(struct control_reply *reply, const char *key);
+// json: a complete JSON value (an array, an object) the caller built, with
+// every string in it escaped by control_json_escape(); copied as it is.
+void control_reply_add_json(struct control_reply *reply, const char *key, const char *json);
 
 // Any thread. True when the reply is {"ok":true,...}.
 bool control_reply_is_ok(const struct control_reply *reply);

@@ -1,7 +1,9 @@
 // service_config: a line-by-line KEY = VALUE parser for the service settings
-// file. Knows the four keys and their syntax; what the paths mean is main's.
+// file. Knows the keys and their syntax, and splits a command into words;
+// what the paths mean is main's, running a command is app/display_power's.
 #include "show/service_config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,15 +24,28 @@ enum key {
     KEY_CONTENT,
     KEY_PLAY_LOG,
     KEY_CONTROL,
+    KEY_DISPLAY_OFF,
+    KEY_DISPLAY_ON,
     KEY_COUNT,
 };
 
-static const char *const key_names[KEY_COUNT] = {"playlist", "content", "play-log", "control"};
-#define KEY_KNOWN_LIST "playlist, content, play-log, control"
+static const char *const key_names[KEY_COUNT] = {"playlist", "content",     "play-log",
+                                                 "control",  "display-off", "display-on"};
+#define KEY_KNOWN_LIST "playlist, content, play-log, control, display-off, display-on"
 // Shown when a setting has no value.
 static const char *const key_examples[KEY_COUNT] = {
-    "playlist = playlists/hallway.playlist", "content = /srv/signage/content",
-    "play-log = /var/log/signage/play.jsonl", "control = /run/signage/control.sock"};
+    "playlist = playlists/hallway.playlist",
+    "content = /srv/signage/content",
+    "play-log = /var/log/signage/play.jsonl",
+    "control = /run/signage/control.sock",
+    "display-off = /usr/bin/cec-ctl --to 0 --standby",
+    "display-on = /usr/bin/cec-ctl --to 0 --image-view-on"};
+
+// A command's value is kept as written: its quotes are the command's words.
+static bool key_is_command(size_t key)
+{
+    return key == KEY_DISPLAY_OFF || key == KEY_DISPLAY_ON;
+}
 
 struct service_config {
     char *values[KEY_COUNT]; // owned; NULL when not set
@@ -155,12 +170,20 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t equals
     parser->key_lines[key] = parser->line;
     size_t value_start = parse_skip_spaces(text, parser->line_length, equals + 1);
     size_t value_end = trim_end(text, value_start, parser->line_length);
-    char *value = value_start < value_end && text[value_start] == '"'
+    char *value = value_start < value_end && text[value_start] == '"' && !key_is_command(key)
                       ? quoted_value(parser, value_start, value_end)
                       : xstrndup(text + value_start, value_end - value_start);
     if (value && value[0] == '\0') {
         report(parser, WHOLE_LINE, "'%s' needs a value, e.g. %s", key_names[key],
                key_examples[key]);
+        free(value);
+        value = NULL;
+    }
+    const char *why = NULL;
+    char **words = value && key_is_command(key) ? service_config_command_split(value, &why) : NULL;
+    free(words);
+    if (why) {
+        report(parser, value_start, "'%s': %s", key_names[key], why);
         free(value);
         value = NULL;
     }
@@ -180,9 +203,7 @@ static void parse_line(struct parser *parser)
     if (equals)
         parse_setting(parser, start, (size_t)(equals - text));
     else
-        report(parser, WHOLE_LINE,
-               "missing '=': write each setting as KEY = VALUE, e.g. %s (known: " KEY_KNOWN_LIST
-               ")",
+        report(parser, WHOLE_LINE, "missing '=': write each setting as KEY = VALUE, e.g. %s",
                key_examples[KEY_PLAYLIST]);
 }
 
@@ -241,4 +262,77 @@ const char *service_config_play_log(const struct service_config *config)
 const char *service_config_control(const struct service_config *config)
 {
     return config->values[KEY_CONTROL];
+}
+
+const char *service_config_display_off(const struct service_config *config)
+{
+    return config->values[KEY_DISPLAY_OFF];
+}
+
+const char *service_config_display_on(const struct service_config *config)
+{
+    return config->values[KEY_DISPLAY_ON];
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+// Splits command into words written to chars (when not NULL, each NUL-ended)
+// and counts them in *n_words; returns the bytes the words take with their
+// NULs, or SIZE_MAX with *why set for an unterminated quote.
+static size_t split_words(const char *command, char *chars, size_t *n_words, const char **why)
+{
+    size_t used = 0, i = 0;
+    *n_words = 0;
+    for (;;) {
+        while (is_blank(command[i]))
+            i++;
+        if (command[i] == '\0')
+            return used;
+        (*n_words)++;
+        bool is_quoted = false;
+        for (; command[i] && (is_quoted || !is_blank(command[i])); i++) {
+            if (command[i] == '"') {
+                is_quoted = !is_quoted;
+                continue;
+            }
+            if (is_quoted && command[i] == '\\' &&
+                (command[i + 1] == '"' || command[i + 1] == '\\'))
+                i++;
+            if (chars)
+                chars[used] = command[i];
+            used++;
+        }
+        if (is_quoted) {
+            *why = "unterminated quote in the command (add a closing \")";
+            return SIZE_MAX;
+        }
+        if (chars)
+            chars[used] = '\0';
+        used++;
+    }
+}
+
+char **service_config_command_split(const char *command, const char **why)
+{
+    size_t n_words;
+    size_t n_chars = split_words(command, NULL, &n_words, why);
+    if (n_chars == SIZE_MAX)
+        return NULL;
+    if (n_words == 0) {
+        *why = "the command is empty";
+        return NULL;
+    }
+    // One block: the pointers, their NULL, then the words they point into.
+    char **words = xcalloc(1, (n_words + 1) * sizeof *words + n_chars);
+    char *chars = (char *)(words + n_words + 1);
+    split_words(command, chars, &n_words, why);
+    for (size_t i = 0; i < n_words; i++) {
+        words[i] = chars;
+        chars += strlen(chars) + 1;
+    }
+    words[n_words] = NULL;
+    return words;
 }

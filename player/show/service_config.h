@@ -15,11 +15,21 @@
 //   content  = ../content
 //   play-log = "/var/log/signage/play.jsonl"
 //   control  = /run/signage/control.sock
+//   display-off = /usr/bin/cec-ctl --to 0 --standby
+//   display-on  = /usr/bin/cec-ctl --to 0 --image-view-on
 //
 // UTF-8 (a BOM is fine), LF or CRLF. Spaces around '=' and around an unquoted
 // value are dropped; a "double-quoted" value keeps them (\" and \\ inside the
 // quotes). '#' after a value is part of the value: comments are whole lines.
 // Every key is optional and may appear once.
+//
+// display-off and display-on are command lines, run when the schedule leaves
+// the screen idle and when it plays again. They are split into words by
+// service_config_command_split(), never by a shell: no pipes, redirections,
+// variables or globs (write /bin/sh -c "..." for those). Their quotes are
+// the command's, so a command value is kept exactly as written. They live in
+// this root-owned file only, never in a playlist: whoever may publish a
+// playlist must not be able to run a program on the player.
 
 struct service_config;
 
@@ -40,5 +50,16 @@ const char *service_config_playlist(const struct service_config *config);
 const char *service_config_content(const struct service_config *config);
 const char *service_config_play_log(const struct service_config *config);
 const char *service_config_control(const struct service_config *config);
+const char *service_config_display_off(const struct service_config *config);
+const char *service_config_display_on(const struct service_config *config);
+
+// Splits a command line into words: blanks (space, tab) separate them; a
+// "double-quoted" part keeps blanks and may touch other text (a"b c" is one
+// word, ab c); inside quotes \" and \\ stand for " and \, other backslashes
+// stay. No shell: nothing else is special. Returns a NULL-terminated array
+// of at least one word, in one allocation (the caller frees it with one
+// free()); or NULL with *why (static text) for an unterminated quote or an
+// empty command. Any thread.
+char **service_config_command_split(const char *command, const char **why);
 
 #endif

@@ -48,16 +48,19 @@ static const struct parse_case cases[] = {
     OK("pause", PAUSE, ""),
     OK("resume", RESUME, ""),
     OK("reload", RELOAD, ""),
+    OK("schedule", SCHEDULE, ""),
+    OK(" schedule \r", SCHEDULE, ""),
     OK("  status  ", STATUS, ""),
     OK("status\r", STATUS, ""), // CRLF clients
     BAD("status now", "status takes no arguments"),
     BAD("next 2", "next takes no arguments"),
     BAD("reload   x", "reload takes no arguments"),
+    BAD("schedule today", "schedule takes no arguments"),
     BAD("", "empty request"),
     BAD("    ", "empty request"),
     BAD("\r", "empty request"),
     BAD("stauts", "unknown verb 'stauts' (known: status, next, prev, pause, resume, reload, "
-                  "screenshot, announce)"),
+                  "screenshot, announce, schedule)"),
     BAD("STATUS", "unknown verb 'STATUS'"),
     BAD("{\"verb\":\"status\"}", "unknown verb '{\"verb\":\"status\"}'"),
     BAD("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -176,6 +179,7 @@ static void test_verb_names_round_trip(void **state)
     }
     assert_string_equal(control_verb_name(CONTROL_VERB_SCREENSHOT), "screenshot");
     assert_string_equal(control_verb_name(CONTROL_VERB_ANNOUNCE), "announce");
+    assert_string_equal(control_verb_name(CONTROL_VERB_SCHEDULE), "schedule");
 }
 
 // Lines handed over with an explicit length: an embedded NUL, and bytes past
@@ -344,13 +348,15 @@ static void test_reply_fields(void **state)
     control_reply_add_double(&reply, "nan", NAN);
     control_reply_add_double(&reply, "inf", -INFINITY);
     control_reply_add_string(&reply, "odd \"key\"", "line\nbreak");
+    control_reply_add_json(&reply, "timeline", "[{\"from\":\"00:00\",\"section\":null}]");
     assert_true(control_reply_is_ok(&reply));
     assert_string_equal(finish(&reply),
                         "{\"ok\":true,\"playlist\":\"/srv/\\\"hall\\\".playlist\","
                         "\"item\":\"clips/新质生产力.mp4\",\"position_ms\":12345,"
                         "\"min\":-9223372036854775808,\"is_paused\":false,\"has_audio\":true,"
                         "\"last_error\":null,\"fps\":29.97,\"nan\":null,\"inf\":null,"
-                        "\"odd \\\"key\\\"\":\"line\\nbreak\"}\n");
+                        "\"odd \\\"key\\\"\":\"line\\nbreak\","
+                        "\"timeline\":[{\"from\":\"00:00\",\"section\":null}]}\n");
 }
 
 static void test_reply_error(void **state)

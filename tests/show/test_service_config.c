@@ -123,6 +123,24 @@ static void test_null_text_is_empty(void **state)
     service_config_destroy(NULL);
 }
 
+// Command values are kept as written, quotes and all: the words are split later.
+static void test_display_commands(void **state)
+{
+    (void)state;
+    static const char text[] = "display-off = /usr/bin/cec-ctl --to 0 --standby\n"
+                               "display-on = \"/opt/my tools/on\" --name \"a b\"  \n";
+    struct parse_report report;
+    struct service_config *config = service_config_parse(text, strlen(text), &report);
+    assert_non_null(config);
+    int n_failed = check_value("commands", "display-off", service_config_display_off(config),
+                               "/usr/bin/cec-ctl --to 0 --standby") +
+                   check_value("commands", "display-on", service_config_display_on(config),
+                               "\"/opt/my tools/on\" --name \"a b\"") +
+                   check_value("commands", "playlist", service_config_playlist(config), NULL);
+    service_config_destroy(config);
+    assert_int_equal(n_failed, 0);
+}
+
 // ---- Mistakes -------------------------------------------------------------------
 
 struct expected_error {
@@ -144,7 +162,9 @@ static const struct error_case error_cases[] = {
      "# typo below\nplaylst = a.playlist\n",
      0,
      1,
-     {{2, 1, "unknown setting 'playlst' (known: playlist, content, play-log, control)"}}},
+     {{2, 1,
+       "unknown setting 'playlst' (known: playlist, content, play-log, control, display-off, "
+       "display-on)"}}},
     {"keys are lowercase and exact",
      "  Playlist = a\nplay_log = b\nplay log = c\n",
      0,
@@ -158,7 +178,7 @@ static const struct error_case error_cases[] = {
      1,
      {{2, 0,
        "missing '=': write each setting as KEY = VALUE, e.g. playlist = "
-       "playlists/hallway.playlist (known: playlist, content, play-log, control)"}}},
+       "playlists/hallway.playlist"}}},
     {"missing key", "\n = a\n", 0, 1, {{2, 2, "missing setting name before '='"}}},
     {"empty values",
      "playlist =\ncontent =   \t\nplay-log = \"\"\ncontrol=\n",
@@ -190,6 +210,12 @@ static const struct error_case error_cases[] = {
      2,
      {{1, 13, "line is not valid UTF-8 (save the file as UTF-8)"},
       {2, 12, "line contains a NUL byte"}}},
+    {"a command with an unterminated quote, an empty command",
+     "display-off = /bin/sh -c \"echo off\ndisplay-on =\n",
+     0,
+     2,
+     {{1, 15, "'display-off': unterminated quote in the command"},
+      {2, 0, "'display-on' needs a value, e.g. display-on = /usr/bin/cec-ctl"}}},
     {"every problem is reported, good lines between them are fine",
      "\xEF\xBB\xBF"
      "playlist = a\r\n"
@@ -258,13 +284,77 @@ static void test_long_key_is_cut(void **state)
     assert_non_null(strstr(message, "unknown setting 'éééééééééééééééééééééééé...'"));
 }
 
+// ---- Command words ----------------------------------------------------------------
+
+#define WORDS_MAX 6
+
+struct split_case {
+    const char *command;
+    const char *words[WORDS_MAX + 1]; // NULL-terminated; words[0] NULL: an error
+    const char *why;                  // expected error text when words[0] is NULL
+};
+
+static const struct split_case split_cases[] = {
+    {"vcgencmd display_power 0", {"vcgencmd", "display_power", "0", NULL}, NULL},
+    {"  \tcec-ctl\t --standby  ", {"cec-ctl", "--standby", NULL}, NULL},
+    {"/bin/sh -c \"echo off >> /tmp/m\"", {"/bin/sh", "-c", "echo off >> /tmp/m", NULL}, NULL},
+    {"a\"b c\"d \"\" e", {"ab cd", "", "e", NULL}, NULL},
+    {"x \"say \\\"hi\\\" \\\\ c:\\d\"", {"x", "say \"hi\" \\ c:\\d", NULL}, NULL},
+    {"wlr-randr --output HDMI-A-1 --off",
+     {"wlr-randr", "--output", "HDMI-A-1", "--off", NULL},
+     NULL},
+    {"outside\\ quotes", {"outside\\", "quotes", NULL}, NULL},
+    {"sh -c \"unterminated", {NULL}, "unterminated quote"},
+    {"   \t ", {NULL}, "the command is empty"},
+};
+
+static int check_split_case(const struct split_case *c)
+{
+    const char *why = NULL;
+    char **words = service_config_command_split(c->command, &why);
+    int n_failed = 0;
+    if (!c->words[0]) {
+        if (words || !why || !strstr(why, c->why)) {
+            print_error("'%s': expected the error '%s', got %s\n", c->command, c->why,
+                        words ? "words"
+                        : why ? why
+                              : "(no reason)");
+            n_failed++;
+        }
+        free(words);
+        return n_failed;
+    }
+    if (!words) {
+        print_error("'%s': expected words, got the error '%s'\n", c->command, why);
+        return 1;
+    }
+    for (size_t i = 0; i <= WORDS_MAX && (c->words[i] || words[i]); i++) {
+        if (!c->words[i] || !words[i] || strcmp(c->words[i], words[i]) != 0) {
+            print_error("'%s', word %zu:\n  expected '%s'\n  got      '%s'\n", c->command, i,
+                        shown(c->words[i]), shown(words[i]));
+            n_failed++;
+            break;
+        }
+    }
+    free(words);
+    return n_failed;
+}
+
+static void test_command_split(void **state)
+{
+    (void)state;
+    int n_failed = 0;
+    for (size_t i = 0; i < sizeof split_cases / sizeof split_cases[0]; i++)
+        n_failed += check_split_case(&split_cases[i]);
+    assert_int_equal(n_failed, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_files),
-        cmocka_unit_test(test_null_text_is_empty),
-        cmocka_unit_test(test_mistakes),
-        cmocka_unit_test(test_long_key_is_cut),
+        cmocka_unit_test(test_valid_files),      cmocka_unit_test(test_null_text_is_empty),
+        cmocka_unit_test(test_display_commands), cmocka_unit_test(test_mistakes),
+        cmocka_unit_test(test_long_key_is_cut),  cmocka_unit_test(test_command_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
