@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "platform/signals.h"
 #include "show/service_config.h"
 
 #define OUTPUT_MAX_BYTES 400             // what a failure log line quotes of the output
@@ -89,29 +90,6 @@ void display_power_destroy(struct display_power *power)
     free(power);
 }
 
-// The child gets the default signal handling and mask back (as
-// playlist_check's does): the player blocks SIGTERM and friends for its
-// signalfd and ignores SIGPIPE.
-static int spawn_attributes(posix_spawnattr_t *attributes)
-{
-    sigset_t empty, defaults;
-    sigemptyset(&empty);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGHUP);
-    int result = posix_spawnattr_init(attributes);
-    if (result == 0)
-        result = posix_spawnattr_setsigmask(attributes, &empty);
-    if (result == 0)
-        result = posix_spawnattr_setsigdefault(attributes, &defaults);
-    if (result == 0)
-        result =
-            posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    return result;
-}
-
 static const char *what(bool is_on)
 {
     return is_on ? "display on" : "display off";
@@ -133,7 +111,7 @@ static void start(struct display_power *power, bool is_on, int64_t now_ns)
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-    int result = spawn_attributes(&attributes);
+    int result = signals_spawn_attributes(&attributes);
     pid_t pid = 0;
     char **argv = power->argv[index];
     if (result == 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
+#include "platform/signals.h"
 
 #define PLAYLIST_CHECK_OUTPUT_MAX_BYTES (64 * 1024)     // hundreds of problems; more adds nothing
 #define PLAYLIST_CHECK_REAP_RETRY_NS    (5 * NS_PER_MS) // the child exits right after its output
@@ -37,28 +38,6 @@ static void append(struct playlist_check *check, const char *data, size_t length
     check->output[check->output_length] = '\0';
 }
 
-// The child gets the default signal handling and mask back: the player
-// blocks SIGTERM and friends for its signalfd and ignores SIGPIPE.
-static int spawn_attributes(posix_spawnattr_t *attributes)
-{
-    sigset_t empty, defaults;
-    sigemptyset(&empty);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGHUP);
-    int result = posix_spawnattr_init(attributes);
-    if (result == 0)
-        result = posix_spawnattr_setsigmask(attributes, &empty);
-    if (result == 0)
-        result = posix_spawnattr_setsigdefault(attributes, &defaults);
-    if (result == 0)
-        result =
-            posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    return result;
-}
-
 struct playlist_check *playlist_check_start(const char *playlist_path, const char *content_root,
                                             int64_t now_ns, char *error, size_t error_size)
 {
@@ -73,7 +52,7 @@ struct playlist_check *playlist_check_start(const char *playlist_path, const cha
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-    int result = spawn_attributes(&attributes);
+    int result = signals_spawn_attributes(&attributes);
     // /proc/self/exe: the very binary that is running, even if a newer one
     // was installed over it since (its checks are the ones this loop obeys).
     char *argv[] = {"signage-player",      "--check", "--content", (char *)content_root, "--",

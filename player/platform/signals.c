@@ -30,3 +30,23 @@ int signals_read(int fd)
         return -errno;
     return 0;
 }
+
+int signals_spawn_attributes(posix_spawnattr_t *attributes)
+{
+    sigset_t empty, defaults;
+    sigemptyset(&empty);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGHUP);
+    int result = posix_spawnattr_init(attributes);
+    if (result == 0)
+        result = posix_spawnattr_setsigmask(attributes, &empty);
+    if (result == 0)
+        result = posix_spawnattr_setsigdefault(attributes, &defaults);
+    if (result == 0)
+        result =
+            posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    return result;
+}
