@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "base/file_io.h"
@@ -18,6 +19,7 @@ enum exit_code {
     EXIT_CODE_OK = 0,
     EXIT_CODE_PROBLEMS = 1,
     EXIT_CODE_USAGE = 2,
+    EXIT_CODE_RESTART = APP_RUN_RESTART, // never returned: main executes itself again
 };
 
 static const char usage_text[] =
@@ -204,7 +206,10 @@ static int run(const struct app_options *options, bool is_check,
                            config_file);
     if (is_check)
         return app_check_at(options, at) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
-    return app_run(options) == 0 ? EXIT_CODE_OK : EXIT_CODE_PROBLEMS;
+    int result = app_run(options);
+    return result == APP_RUN_RESTART ? EXIT_CODE_RESTART
+           : result == 0             ? EXIT_CODE_OK
+                                     : EXIT_CODE_PROBLEMS;
 }
 
 int main(int argc, char **argv)
@@ -321,5 +326,15 @@ int main(int argc, char **argv)
     if (!config_file || config_apply(config_file, is_check, &options, &owned))
         exit_code = run(&options, is_check, has_at ? &at : NULL, config_file);
     owned_options_free(&owned);
+    if (exit_code == EXIT_CODE_RESTART) {
+        // Same process (systemd's main PID, its watchdog and notify socket
+        // stay), fresh state: signage.conf and the screens are read anew.
+        // /proc/self/exe is this very binary even if a package upgrade has
+        // replaced the file meanwhile (the upgrade restarts the service anyway).
+        log_info("starting again");
+        execv("/proc/self/exe", argv);
+        log_error("cannot start again: %s", strerror(errno));
+        exit_code = EXIT_CODE_PROBLEMS; // systemd starts it afresh
+    }
     return exit_code;
 }

@@ -13,9 +13,10 @@ test_packages="libcmocka-dev python3 xvfb xauth imagemagick clang-format strace 
 
 say() { printf '==> %s\n' "$*"; }
 
+# need_root [WHAT]: stops unless root, saying WHAT needs it.
 need_root() {
     if [ "$(id -u)" -ne 0 ]; then
-        echo "Installing packages needs root: run 'sudo $0'." >&2
+        echo "${1:-Installing packages} needs root: run 'sudo $0'." >&2
         exit 1
     fi
 }

@@ -69,6 +69,8 @@ static void app_follow_screen_settings(struct app *app, const struct program *pr
     if (!program)
         return;
     const struct playlist_settings *settings = program_settings(program);
+    if (app_screen_follow_display(app, settings->display_number - 1))
+        return;
     presenter_set_display(app->presenter, settings->display_number - 1);
     if (presenter_rotation(app->presenter) == settings->rotate_degrees)
         return;
@@ -128,6 +130,7 @@ static void app_handle_events(struct app *app)
         }
     }
     app_control_handle(app);
+    app_screen_handle(app);
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
         if (event.type == SDL_QUIT) {
@@ -151,7 +154,7 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         int64_t cap = monotime_now_ns() + EVENT_PUMP_MAX_WAIT_NS;
         deadline_ns = deadline_ns < cap ? deadline_ns : cap;
     }
-    struct pollfd fds[4 + APP_RELOAD_POLL_FDS_MAX + CONTROL_SERVER_POLL_FDS_MAX] = {
+    struct pollfd fds[5 + APP_RELOAD_POLL_FDS_MAX + CONTROL_SERVER_POLL_FDS_MAX] = {
         {.fd = app->wake_fd, .events = POLLIN},
         {.fd = app->signal_fd, .events = POLLIN},
         {.fd = display_fd, .events = POLLIN},
@@ -161,6 +164,9 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
     int power_fd = display_power_fd(app->display_power);
     if (power_fd >= 0)
         fds[n_fds++] = (struct pollfd){.fd = power_fd, .events = POLLIN};
+    int screen_fd = app_screen_fd(app);
+    if (screen_fd >= 0)
+        fds[n_fds++] = (struct pollfd){.fd = screen_fd, .events = POLLIN};
     nfds_t control_at = n_fds;
     n_fds += control_server_poll_fds(app->control, fds + control_at, CONTROL_SERVER_POLL_FDS_MAX);
     int64_t control_ns = control_server_next_deadline_ns(app->control);
@@ -192,6 +198,7 @@ static void app_destroy(struct app *app)
     audio_out_close(app->audio);
     presenter_still_destroy(app->presenter, app->problem_card);
     presenter_destroy(app->presenter);
+    app_screen_close(app);
     fonts_destroy(app->fonts);
     play_log_close(app->play_log);
     program_destroy(app->pending);
@@ -276,6 +283,8 @@ static int open_outputs(struct app *app, const struct program *program)
         log_error("%s", error);
         return -1;
     }
+    app->screen_display_index =
+        options.display_index < SDL_GetNumVideoDisplays() ? options.display_index : 0;
     presenter_get_output_size(app->presenter, &app->output_width_px, &app->output_height_px);
     log_info("showing %s on %s at %dx%d, text in %s", app->options->playlist_path,
              presenter_describe(app->presenter), app->output_width_px, app->output_height_px,
@@ -407,10 +416,12 @@ int app_run(const struct app_options *options)
         return 1;
     }
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_AUDIO) != 0 && SDL_Init(SDL_INIT_VIDEO) != 0) {
-        log_error("SDL: %s", SDL_GetError());
+    if (SDL_Init(SDL_INIT_AUDIO) != 0) // no sound card: clips play silently
+        log_debug("SDL audio: %s", SDL_GetError());
+    int screen = app_screen_open(app);
+    if (screen != 0) {
         app_destroy(app);
-        return 1;
+        return screen < 0 ? 1 : 0;
     }
     char problem[APP_ERROR_SIZE];
     struct program *program = load_first_program(app, problem, sizeof problem);
@@ -453,7 +464,11 @@ int app_run(const struct app_options *options)
             continue;
         app_wait_until(app, app_next_deadline_ns(app, monotime_now_ns()));
     }
-    service_notify_stopping(app->notify);
+    bool should_restart = app->should_restart;
+    if (should_restart) // the same process comes back (main executes itself again)
+        service_notify_reloading(app->notify, monotime_now_ns());
+    else
+        service_notify_stopping(app->notify);
     app_destroy(app);
-    return 0;
+    return should_restart ? APP_RUN_RESTART : 0;
 }

@@ -27,8 +27,14 @@ struct app_options {
 // The content root options imply. Returns a new string (caller frees).
 char *app_default_content_root(const char *playlist_path);
 
+// app_run()'s answer when the player must start again in place (other
+// screens under kmsdrm, `signage-ctl restart`): everything is closed and the
+// caller (main) executes the program again with the same arguments.
+#define APP_RUN_RESTART 3
+
 // Plays until the loops are done or SIGINT/SIGTERM/window close. Returns the
-// process exit code: 0, or 1 when the player could not start.
+// process exit code: 0, or 1 when the player could not start, or
+// APP_RUN_RESTART.
 int app_run(const struct app_options *options);
 
 // --check: validates without a window; prints each problem as FILE:LINE:

@@ -274,6 +274,11 @@ static void handle_request(void *context, const struct control_request *request,
     case CONTROL_VERB_SCHEDULE:
         reply_schedule(app, reply);
         return;
+    case CONTROL_VERB_RESTART:
+        log_notice("starting again, as asked through the control socket");
+        app->should_restart = true; // once this reply is sent
+        app->should_quit = true;
+        break;
     }
     reply_status(app, reply, monotime_now_ns());
 }

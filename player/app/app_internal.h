@@ -16,6 +16,7 @@
 #include "app/sequence.h"
 #include "io/control_server.h"
 #include "io/file_watch.h"
+#include "io/screen_watch.h"
 #include "media/audio_out.h"
 #include "platform/service_notify.h"
 #include "render/font.h"
@@ -52,6 +53,7 @@ struct app {
     int wake_fd;
     int signal_fd;
     bool should_quit;
+    bool should_restart; // with should_quit: app_run() returns APP_RUN_RESTART
     int output_width_px, output_height_px;
     // Hot reload (app_reload.c)
     struct file_watch *watch;     // NULL: no hot reload (--check-like runs, or no inotify)
@@ -69,9 +71,20 @@ struct app {
     struct display_power *display_power; // NULL: no display-off/display-on set
     bool is_display_known;               // false until the first sequence_update()
     bool is_display_on;
+    // The screen under kmsdrm (app_screen.c)
+    struct screen_watch *screen_watch; // NULL: not kmsdrm, or no netlink
+    char *screen_snapshot;             // the connectors when video started; owned; NULL: not kmsdrm
+    bool is_screen_away;               // unplugged since; the loop plays on
+    int screen_display_index;          // the display SDL opened the window on
     // Announcement banner (app_control.c)
     char *announcement;            // owned; NULL when none
     int64_t announcement_until_ns; // INT64_MAX: until cleared
+    // Clock overlay (app_overlay.c): what the presenter's overlay layer shows
+    const struct program *overlay_program; // the playlist it was chosen for
+    bool is_overlay_shown;                 // a clock is up
+    bool is_overlay_idle_clock;            // the full-screen one (idle = clock), not the corner's
+    long long overlay_minute;              // the wall-clock minute drawn
+    int64_t overlay_deadline_ns;           // monotonic: just after the next minute begins
 };
 
 // app.c
@@ -96,6 +109,22 @@ const char *app_reload_state_name(enum reload_state state);
 void app_start_sequence(struct app *app, struct program *program);
 // Opens the audio device the first time a playlist asks for sound.
 struct audio_out *app_audio_for(struct app *app, const struct program *program);
+
+// app_screen.c
+// Starts SDL's video. Under kmsdrm with no screen plugged in, waits for one
+// (hot-plug uevents; READY=1 and watchdog pings meanwhile). Returns 0 when
+// video runs, 1 when SIGTERM/SIGINT came while waiting, -1 on failure (logged).
+int app_screen_open(struct app *app);
+void app_screen_close(struct app *app);
+// The hot-plug socket to poll while playing under kmsdrm, or -1.
+int app_screen_fd(const struct app *app);
+// After a hot-plug: redraws for a screen plugged back in, notes one unplugged,
+// and asks for a restart (should_restart) when other screens or modes appeared.
+void app_screen_handle(struct app *app);
+// A playlist asks for display_index (0 = the first): under kmsdrm, where the
+// window cannot move, a restart in place when that display is plugged in and
+// is not the one shown on. Returns true when a restart was asked for.
+bool app_screen_follow_display(struct app *app, int display_index);
 
 // app_control.c
 void app_control_open(struct app *app);

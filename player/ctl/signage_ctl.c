@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  announce --clear            remove the banner\n"
     "  schedule                    today's plan: which schedule section plays from when\n"
     "                              to when (00:00-24:00, local time), and which is active\n"
+    "  restart                     start the player again in place: it reads signage.conf\n"
+    "                              and looks for screens anew, then plays from the top\n"
     "\n"
     "  --socket PATH               the player's control socket (default: $" SOCKET_ENV ",\n"
     "                              else " DEFAULT_SOCKET_PATH ")\n"
@@ -374,7 +376,7 @@ int main(int argc, char **argv)
     }
     if (i == argc)
         return usage_error("no request given (status, next, prev, pause, resume, reload, "
-                           "screenshot, announce, schedule)");
+                           "screenshot, announce, schedule, restart)");
     if (!*path)
         return usage_error("--socket needs a path");
     char *line = join_request(argv + i, argc - i);

@@ -30,6 +30,7 @@ static const char *const verb_names[] = {
     [CONTROL_VERB_SCREENSHOT] = "screenshot",
     [CONTROL_VERB_ANNOUNCE] = "announce",
     [CONTROL_VERB_SCHEDULE] = "schedule",
+    [CONTROL_VERB_RESTART] = "restart",
 };
 #define N_VERBS (sizeof verb_names / sizeof verb_names[0])
 
@@ -245,7 +246,7 @@ int control_request_parse(const char *line, size_t length, struct control_reques
     if (index == N_VERBS)
         return fail(error, error_size,
                     "unknown verb '%.*s%s' (known: status, next, prev, pause, resume, reload, "
-                    "screenshot, announce, schedule)",
+                    "screenshot, announce, schedule, restart)",
                     shown_length(verb), verb.text,
                     (size_t)shown_length(verb) < verb.length ? "..." : "");
     request->verb = (enum control_verb)index;
@@ -261,6 +262,7 @@ int control_request_parse(const char *line, size_t length, struct control_reques
     case CONTROL_VERB_RESUME:
     case CONTROL_VERB_RELOAD:
     case CONTROL_VERB_SCHEDULE:
+    case CONTROL_VERB_RESTART:
         break;
     }
     if (args.length > 0)

@@ -31,6 +31,7 @@ enum control_verb {
     CONTROL_VERB_SCREENSHOT,
     CONTROL_VERB_ANNOUNCE,
     CONTROL_VERB_SCHEDULE, // today's timeline of schedule sections
+    CONTROL_VERB_RESTART,  // start the player again in place (signage.conf, screens)
 };
 
 struct control_request {

@@ -56,11 +56,13 @@ static const struct parse_case cases[] = {
     BAD("next 2", "next takes no arguments"),
     BAD("reload   x", "reload takes no arguments"),
     BAD("schedule today", "schedule takes no arguments"),
+    OK("restart", RESTART, ""),
+    BAD("restart now", "restart takes no arguments"),
     BAD("", "empty request"),
     BAD("    ", "empty request"),
     BAD("\r", "empty request"),
     BAD("stauts", "unknown verb 'stauts' (known: status, next, prev, pause, resume, reload, "
-                  "screenshot, announce, schedule)"),
+                  "screenshot, announce, schedule, restart)"),
     BAD("STATUS", "unknown verb 'STATUS'"),
     BAD("{\"verb\":\"status\"}", "unknown verb '{\"verb\":\"status\"}'"),
     BAD("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -180,6 +182,7 @@ static void test_verb_names_round_trip(void **state)
     assert_string_equal(control_verb_name(CONTROL_VERB_SCREENSHOT), "screenshot");
     assert_string_equal(control_verb_name(CONTROL_VERB_ANNOUNCE), "announce");
     assert_string_equal(control_verb_name(CONTROL_VERB_SCHEDULE), "schedule");
+    assert_string_equal(control_verb_name(CONTROL_VERB_RESTART), "restart");
 }
 
 // Lines handed over with an explicit length: an embedded NUL, and bytes past

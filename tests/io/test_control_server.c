@@ -258,14 +258,14 @@ static void test_garbage_gets_error_and_close(void **state)
     } cases[] = {
         {"stauts\nstatus\n",
          "{\"ok\":false,\"error\":\"unknown verb 'stauts' (known: status, next, prev, pause, "
-         "resume, reload, screenshot, announce, schedule)\"}\n"},
+         "resume, reload, screenshot, announce, schedule, restart)\"}\n"},
         {"\xff\xfe\x00\x01\n", "{\"ok\":false,\"error\":\"request is not valid UTF-8\"}\n"},
         {"announce \x1b[2J\n",
          "{\"ok\":false,\"error\":\"request contains a control character (0x1b)\"}\n"},
         {"\n", "{\"ok\":false,\"error\":\"empty request\"}\n"},
         {"GET / HTTP/1.1\r\n",
          "{\"ok\":false,\"error\":\"unknown verb 'GET' (known: status, next, prev, pause, "
-         "resume, reload, screenshot, announce, schedule)\"}\n"},
+         "resume, reload, screenshot, announce, schedule, restart)\"}\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int fd = connect_client();
