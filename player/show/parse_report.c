@@ -2,6 +2,7 @@
 // parser can report even when the input is huge.
 #include "show/parse_report.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,4 +57,26 @@ size_t parse_skip_spaces(const char *text, size_t length, size_t offset)
     while (offset < length && parse_is_space(text[offset]))
         offset++;
     return offset;
+}
+
+void parse_lines_init(struct parse_lines *lines, const char *text, size_t length)
+{
+    *lines = (struct parse_lines){.next = text, .end = text ? text + length : NULL};
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        lines->next += 3;
+}
+
+bool parse_lines_next(struct parse_lines *lines, const char **text, size_t *length)
+{
+    if (lines->next >= lines->end)
+        return false;
+    const char *newline = memchr(lines->next, '\n', (size_t)(lines->end - lines->next));
+    const char *line_end = newline ? newline : lines->end;
+    *text = lines->next;
+    *length = (size_t)(line_end - lines->next);
+    if (*length && (*text)[*length - 1] == '\r')
+        (*length)--;
+    lines->line += lines->line < INT_MAX;
+    lines->next = newline ? newline + 1 : lines->end;
+    return true;
 }

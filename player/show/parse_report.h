@@ -51,4 +51,19 @@ bool parse_is_space(char c);
 // The first offset at or after offset in text that is not a space or tab.
 size_t parse_skip_spaces(const char *text, size_t length, size_t offset);
 
+// Walks a text line by line, as every line-based format here reads: a UTF-8
+// BOM at the start is skipped, "\n" or "\r\n" ends a line, and a last line
+// without an end still counts. Caller's storage; the text is borrowed.
+struct parse_lines {
+    const char *next, *end;
+    int line; // 1-based number of the line parse_lines_next() gave last (stops at INT_MAX)
+};
+
+// NULL text (with length 0) has no lines.
+void parse_lines_init(struct parse_lines *lines, const char *text, size_t length);
+
+// The next line, without its end, in *text and *length (pointing into the
+// text); false when none is left.
+bool parse_lines_next(struct parse_lines *lines, const char **text, size_t *length);
+
 #endif

@@ -859,7 +859,6 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
 {
     struct playlist *playlist = xcalloc(1, sizeof *playlist);
     struct parser parser = {.playlist = playlist, .report = report, .section = -1};
-    const char *end = text ? text + length : NULL; // NULL text with length 0 is empty
     playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
     playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
@@ -868,18 +867,11 @@ struct playlist *playlist_parse(const char *text, size_t length, struct parse_re
     playlist->settings.display_number = 1;
     playlist->schedule = schedule_create();
     parse_report_init(report);
-    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3;
-    while (text < end) {
-        const char *newline = memchr(text, '\n', (size_t)(end - text));
-        const char *line_end = newline ? newline : end;
-        parser.line_text = text;
-        parser.line_length = (size_t)(line_end - text);
-        if (parser.line_length && text[parser.line_length - 1] == '\r')
-            parser.line_length--;
-        parser.line += parser.line < INT_MAX;
+    struct parse_lines lines;
+    parse_lines_init(&lines, text, length);
+    while (parse_lines_next(&lines, &parser.line_text, &parser.line_length)) {
+        parser.line = lines.line;
         parse_line(&parser);
-        text = newline ? newline + 1 : end;
     }
     section_check_items(&parser);
     if (!parser.first_item_line)

@@ -212,22 +212,12 @@ struct service_config *service_config_parse(const char *text, size_t length,
 {
     struct service_config *config = xcalloc(1, sizeof *config);
     struct parser parser = {.config = config, .report = report};
-    if (!text) // NULL text (with length 0) is an empty file
-        length = 0;
-    const char *end = text ? text + length : NULL;
     parse_report_init(report);
-    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3;
-    while (text < end) {
-        const char *newline = memchr(text, '\n', (size_t)(end - text));
-        const char *line_end = newline ? newline : end;
-        parser.line_text = text;
-        parser.line_length = (size_t)(line_end - text);
-        if (parser.line_length && text[parser.line_length - 1] == '\r')
-            parser.line_length--;
-        parser.line += parser.line < INT_MAX;
+    struct parse_lines lines;
+    parse_lines_init(&lines, text, text ? length : 0); // NULL text is an empty file
+    while (parse_lines_next(&lines, &parser.line_text, &parser.line_length)) {
+        parser.line = lines.line;
         parse_line(&parser);
-        text = newline ? newline + 1 : end;
     }
     if (parse_report_count(report) == 0)
         return config;
