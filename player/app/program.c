@@ -186,6 +186,15 @@ static void add_slide_entry(struct program *program, const struct playlist_item 
                                        : keep(program, xstrdup(slide->video_path));
         return;
     }
+    // The slide's pictures are part of what a check saw (a reload's
+    // fingerprint): a picture replaced during the check is checked again.
+    for (size_t i = 0; i < slide->n_blocks; i++) {
+        char resolved[PATH_MAX];
+        if (slide->blocks[i].kind == SLIDE_BLOCK_IMAGE &&
+            content_path_resolve(program->content_root, loaded->dir, slide->blocks[i].path,
+                                 resolved, sizeof resolved) == 0)
+            fingerprint_file(program, resolved);
+    }
     struct program_entry *entry = add_entry(program, ENTRY_KIND_SLIDE, item);
     entry->display_path = keep(program, xasprintf("%s#%zu", deck_shown, slide_index + 1));
     entry->file_path = loaded->file_path;

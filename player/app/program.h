@@ -72,7 +72,8 @@ const char *program_playlist_path(const struct program *program);
 const char *program_idle_image(const struct program *program);
 
 // Changes whenever the playlist text, the resolved content root or any file
-// the playlist names (its path, size, modification time or inode) changes.
+// the playlist names or its decks' slides show (its path, size, modification
+// time or inode) changes.
 // Equal fingerprints: a reload would play exactly the same thing, so the
 // loop on screen goes on instead of restarting (logrotate's weekly SIGHUP).
 uint64_t program_fingerprint(const struct program *program);
