@@ -57,6 +57,7 @@ static void app_refresh_output_size(struct app *app)
         if (app->sequence)
             sequence_set_output_size(app->sequence, width, height, monotime_now_ns());
         app_announcement_update(app, monotime_now_ns(), true);
+        app_overlay_update(app, monotime_now_ns(), true);
     }
     presenter_invalidate(app->presenter);
 }
@@ -388,6 +389,7 @@ static int64_t app_next_deadline_ns(const struct app *app, int64_t now_ns)
                       : presenter_next_deadline_ns(app->presenter, now_ns),
         app_reload_next_deadline_ns(app),
         app_announcement_deadline_ns(app),
+        app_overlay_deadline_ns(app),
         display_power_next_deadline_ns(app->display_power),
         app->schedule_change_ns,
         app_service_deadline_ns(app, now_ns),
@@ -453,6 +455,7 @@ int app_run(const struct app_options *options)
             if (sequence_is_done(app->sequence))
                 break;
             app_handle_display_power(app, monotime_now_ns());
+            app_overlay_update(app, monotime_now_ns(), false);
             sequence_render(app->sequence, monotime_now_ns());
         } else {
             presenter_present(app->presenter, monotime_now_ns());

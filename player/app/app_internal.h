@@ -133,4 +133,14 @@ void app_control_handle(struct app *app);
 void app_announcement_update(struct app *app, int64_t now_ns, bool is_resized);
 int64_t app_announcement_deadline_ns(const struct app *app);
 
+// app_overlay.c
+// Shows the clock the playlist on screen asks for (overlay = clock in its
+// corner, idle = clock while the sequence is idle, else none): drawn again
+// when the wall clock's minute turns, another playlist or the idle state
+// takes over, or (is_resized) the screen changed size. Cheap when nothing
+// changed: call it every iteration, before presenting.
+void app_overlay_update(struct app *app, int64_t now_ns, bool is_resized);
+// When the clock shown next turns a minute; INT64_MAX when none is shown.
+int64_t app_overlay_deadline_ns(const struct app *app);
+
 #endif

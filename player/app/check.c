@@ -19,6 +19,7 @@
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "media/media_probe.h"
+#include "render/clock_face.h"
 #include "render/font.h"
 #include "show/schedule.h"
 
@@ -153,6 +154,21 @@ static void check_entries(struct checker *checker)
     if (idle && !media_probe_video(idle, error, sizeof error))
         diagnostics_add(checker->diagnostics, program_playlist_path(checker->program), 0,
                         "idle picture %s: %s", idle, error);
+    const struct playlist_settings *settings = program_settings(checker->program);
+    if ((settings->overlay == PLAYLIST_OVERLAY_CLOCK || settings->is_idle_clock) &&
+        !clock_face_can_draw(checker->fonts))
+        diagnostics_add(checker->diagnostics, program_playlist_path(checker->program), 0,
+                        "no installed font can draw the clock's date (年月日, 星期一, Monday)");
+}
+
+// What the clock settings do, after the check's "ok".
+static void print_clock(const struct playlist_settings *settings)
+{
+    if (settings->overlay == PLAYLIST_OVERLAY_CLOCK)
+        printf("overlay: a clock in the %s corner, over everything\n",
+               playlist_corner_name(settings->overlay_corner));
+    if (settings->is_idle_clock)
+        printf("idle: a full-screen clock while nothing is scheduled\n");
 }
 
 static const char *entry_kind_name(enum entry_kind kind)
@@ -208,7 +224,8 @@ static void print_schedule_at(const struct program *program, const struct schedu
         n_shown++;
     }
     if (n_shown == 0)
-        printf("nothing is scheduled: the screen stays idle\n");
+        printf("nothing is scheduled: the screen stays idle%s\n",
+               program_settings(program)->is_idle_clock ? ", showing the clock" : "");
 }
 
 int app_check(const struct app_options *options)
@@ -240,9 +257,11 @@ int app_check_at(const struct app_options *options, const struct schedule_civil_
         fprintf(stderr, "%s\n", diagnostics_at(checker.diagnostics, i));
     // The fingerprint names exactly what was checked: hot reload compares it
     // with what it then loads, so files changed meanwhile are never shown unchecked.
-    if (n_problems == 0 && program)
+    if (n_problems == 0 && program) {
         printf("%s: ok, %zu items to show (fingerprint %016" PRIx64 ")\n", options->playlist_path,
                program_n_entries(program), program_fingerprint(program));
+        print_clock(program_settings(program));
+    }
     if (program && at)
         print_schedule_at(program, at);
     free(checker.checked);

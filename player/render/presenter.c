@@ -1,5 +1,6 @@
-// presenter: one window, one renderer, at most three textures alive for the
-// screen (the current still, the reusable video texture and the banner).
+// presenter: one window, one renderer, at most four textures alive for the
+// screen (the current still, the reusable video texture, the overlay and the
+// banner).
 // Composes them on a canvas that may be turned against the output (a screen
 // mounted on its side); draws no text and scales nothing on the CPU.
 #include "render/presenter.h"
@@ -52,6 +53,11 @@ struct presenter {
     // Drawn over everything at the bottom edge; NULL when none.
     SDL_Texture *banner_texture;
     int banner_width_px, banner_height_px;
+    // Drawn over the still or video, under the banner; NULL when none.
+    SDL_Texture *overlay_texture;
+    int overlay_width_px, overlay_height_px;
+    enum presenter_overlay_place overlay_place;
+    int overlay_inset_x_px, overlay_inset_y_px;
     int max_texture_width_px, max_texture_height_px; // 0: no limit
     bool is_dirty;
     int event_fd;
@@ -154,6 +160,8 @@ void presenter_destroy(struct presenter *presenter)
         SDL_DestroyTexture(presenter->video_texture);
     if (presenter->banner_texture)
         SDL_DestroyTexture(presenter->banner_texture);
+    if (presenter->overlay_texture)
+        SDL_DestroyTexture(presenter->overlay_texture);
     if (presenter->renderer)
         SDL_DestroyRenderer(presenter->renderer);
     if (presenter->window)
@@ -502,6 +510,29 @@ int presenter_set_banner(struct presenter *presenter, SDL_Surface *banner)
     return 0;
 }
 
+int presenter_set_overlay(struct presenter *presenter, SDL_Surface *overlay,
+                          enum presenter_overlay_place place, int inset_x_px, int inset_y_px)
+{
+    if (presenter->overlay_texture)
+        SDL_DestroyTexture(presenter->overlay_texture);
+    presenter->overlay_texture = NULL;
+    presenter->is_dirty = true;
+    if (!overlay)
+        return 0;
+    if (overlay->w <= 0 || overlay->h <= 0)
+        return SDL_SetError("overlay %dx%d has no pixels", overlay->w, overlay->h);
+    presenter->overlay_texture = SDL_CreateTextureFromSurface(presenter->renderer, overlay);
+    if (!presenter->overlay_texture)
+        return -1;
+    SDL_SetTextureBlendMode(presenter->overlay_texture, SDL_BLENDMODE_BLEND);
+    presenter->overlay_width_px = overlay->w;
+    presenter->overlay_height_px = overlay->h;
+    presenter->overlay_place = place;
+    presenter->overlay_inset_x_px = inset_x_px > 0 ? inset_x_px : 0;
+    presenter->overlay_inset_y_px = inset_y_px > 0 ? inset_y_px : 0;
+    return 0;
+}
+
 void presenter_invalidate(struct presenter *presenter)
 {
     presenter->is_dirty = true;
@@ -551,6 +582,37 @@ static SDL_Rect banner_place(int out_width, int out_height, int banner_width, in
     return (SDL_Rect){(out_width - width) / 2, out_height - height, width, height};
 }
 
+// The overlay in its corner of an out_width x out_height canvas, inside the
+// insets and above the banner's top edge (banner_top: out_height when there
+// is none); scaled down, aspect kept, when the room is smaller than it.
+static SDL_Rect overlay_place(const struct presenter *presenter, int out_width, int out_height,
+                              int banner_top)
+{
+    enum presenter_overlay_place place = presenter->overlay_place;
+    if (place == PRESENTER_OVERLAY_FULL_SCREEN)
+        return (SDL_Rect){0, 0, out_width, out_height};
+    int inset_x = presenter->overlay_inset_x_px, inset_y = presenter->overlay_inset_y_px;
+    bool is_bottom =
+        place == PRESENTER_OVERLAY_BOTTOM_LEFT || place == PRESENTER_OVERLAY_BOTTOM_RIGHT;
+    bool is_left = place == PRESENTER_OVERLAY_TOP_LEFT || place == PRESENTER_OVERLAY_BOTTOM_LEFT;
+    int bottom = out_height - inset_y; // the lowest row + 1 the overlay may cover
+    if (is_bottom && banner_top < out_height && banner_top - inset_y / 2 < bottom)
+        bottom = banner_top - inset_y / 2;
+    int room_width = out_width - 2 * inset_x,
+        room_height = (is_bottom ? bottom : out_height - inset_y) - inset_y;
+    int width = presenter->overlay_width_px, height = presenter->overlay_height_px;
+    if (width > room_width || height > room_height) {
+        double scale_x = (double)room_width / width, scale_y = (double)room_height / height;
+        double scale = scale_x < scale_y ? scale_x : scale_y;
+        width = round_px(width * (scale > 0 ? scale : 0));
+        height = round_px(height * (scale > 0 ? scale : 0));
+        width = width > 1 ? width : 1;
+        height = height > 1 ? height : 1;
+    }
+    return (SDL_Rect){is_left ? inset_x : out_width - inset_x - width,
+                      is_bottom ? bottom - height : inset_y, width, height};
+}
+
 // --- Composing the screen. ---
 
 static void compose(struct presenter *presenter, int64_t now_ns)
@@ -567,11 +629,16 @@ static void compose(struct presenter *presenter, int64_t now_ns)
                       presenter->video_sar, presenter->video_rotation_degrees);
         draw(presenter, presenter->video_texture, &where, presenter->video_rotation_degrees);
     }
-    if (presenter->banner_texture) {
-        SDL_Rect where = banner_place(out_width, out_height, presenter->banner_width_px,
-                                      presenter->banner_height_px);
-        draw(presenter, presenter->banner_texture, &where, 0);
+    SDL_Rect banner = {0, out_height, out_width, 0};
+    if (presenter->banner_texture)
+        banner = banner_place(out_width, out_height, presenter->banner_width_px,
+                              presenter->banner_height_px);
+    if (presenter->overlay_texture) {
+        SDL_Rect where = overlay_place(presenter, out_width, out_height, banner.y);
+        draw(presenter, presenter->overlay_texture, &where, 0);
     }
+    if (presenter->banner_texture)
+        draw(presenter, presenter->banner_texture, &banner, 0);
 }
 
 bool presenter_present(struct presenter *presenter, int64_t now_ns)

@@ -140,6 +140,31 @@ int presenter_show_picture(struct presenter *presenter, const struct picture *pi
 // a stale one).
 int presenter_set_banner(struct presenter *presenter, SDL_Surface *banner);
 
+// Where presenter_set_overlay() puts its picture: a corner of the canvas
+// (the viewer's corner, whatever the rotation), or all of it.
+enum presenter_overlay_place {
+    PRESENTER_OVERLAY_TOP_RIGHT,
+    PRESENTER_OVERLAY_TOP_LEFT,
+    PRESENTER_OVERLAY_BOTTOM_LEFT,
+    PRESENTER_OVERLAY_BOTTOM_RIGHT,
+    PRESENTER_OVERLAY_FULL_SCREEN,
+};
+
+// Copies overlay (borrowed for the call; the caller keeps and frees it)
+// into a texture drawn, blended by its alpha, over the still or video (a
+// running fade included) and under the banner. In a corner it is drawn at
+// its own size, inset_x_px from the canvas's left or right edge and
+// inset_y_px from its top or bottom edge (the safe margin); a bottom corner
+// moves up while a banner is shown, to stand inset_y_px / 2 above it. A
+// picture larger than the room inside the insets is scaled down to fit,
+// aspect kept. PRESENTER_OVERLAY_FULL_SCREEN scales it to the whole canvas
+// (insets unused). NULL removes the overlay. Either way the screen is
+// presented again at the next presenter_present() (once a still or a
+// picture is shown). Returns 0, or -1 with SDL_GetError() set when the
+// upload failed: then no overlay is shown (never a stale one).
+int presenter_set_overlay(struct presenter *presenter, SDL_Surface *overlay,
+                          enum presenter_overlay_place place, int inset_x_px, int inset_y_px);
+
 // Marks the screen for redrawing (window exposed or resized).
 void presenter_invalidate(struct presenter *presenter);
 

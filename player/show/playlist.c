@@ -43,21 +43,35 @@ enum setting {
     SETTING_ROTATE,
     SETTING_DISPLAY,
     SETTING_IDLE,
+    SETTING_OVERLAY,
     SETTING_COUNT,
 };
 
 static const char *const setting_names[SETTING_COUNT] = {
-    "slide-time", "audio",  "transition", "safe-margin", "hwdec",
-    "volume",     "reload", "rotate",     "display",     "idle"};
+    "slide-time", "audio",  "transition", "safe-margin", "hwdec",  "volume",
+    "reload",     "rotate", "display",    "idle",        "overlay"};
 // Shown when a setting has no value, and in unknown-setting messages.
-static const char *const setting_examples[SETTING_COUNT] = {
-    "slide-time = 8s",        "audio = on",  "transition = fade 400ms",
-    "safe-margin = 5%",       "hwdec = off", "volume = 80%",
-    "reload = now",           "rotate = 90", "display = 2",
-    "idle = image closed.png"};
+static const char *const setting_examples[SETTING_COUNT] = {"slide-time = 8s",
+                                                            "audio = on",
+                                                            "transition = fade 400ms",
+                                                            "safe-margin = 5%",
+                                                            "hwdec = off",
+                                                            "volume = 80%",
+                                                            "reload = now",
+                                                            "rotate = 90",
+                                                            "display = 2",
+                                                            "idle = image closed.png",
+                                                            "overlay = clock top-right"};
 #define SETTING_KNOWN_LIST                                                                         \
-    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display, idle"
-#define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms"
+    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display, idle, "   \
+    "overlay"
+#define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms", "clock top-right"
+// Indexed by enum playlist_overlay.
+static const char *const overlay_names[] = {"none", "clock"};
+#define OVERLAY_COUNT (sizeof overlay_names / sizeof overlay_names[0])
+// Indexed by enum playlist_corner.
+static const char *const corner_names[] = {"top-right", "top-left", "bottom-left", "bottom-right"};
+#define CORNER_COUNT (sizeof corner_names / sizeof corner_names[0])
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
 
@@ -434,15 +448,21 @@ static void apply_display(struct parser *parser, const struct token *value)
 
 static bool path_check(struct parser *parser, const char *at, const char *path);
 
-// idle = black | image PATH: what the screen shows while no section is scheduled.
+// idle = black | clock | image PATH: what the screen shows while no section
+// is scheduled.
 static void apply_idle(struct parser *parser, const struct token *values, size_t n_values)
 {
     struct parse_snippet shown;
     if (n_values == 1 && token_equals(&values[0], "black"))
         return;
+    if (n_values == 1 && token_equals(&values[0], "clock")) {
+        parser->playlist->settings.is_idle_clock = true;
+        return;
+    }
     if (!token_equals(&values[0], "image") || n_values != 2) {
         report(parser, values[0].text,
-               "idle must be black or image PATH (a picture in the content folder), not '%s'",
+               "idle must be black, clock or image PATH (a picture in the content folder), "
+               "not '%s'",
                snippet(&shown, values[0].text, values[0].length));
         return;
     }
@@ -455,11 +475,45 @@ static void apply_idle(struct parser *parser, const struct token *values, size_t
     parser->playlist->settings.idle_image_path = path;
 }
 
+// overlay = none | clock [CORNER]: a clock drawn over everything, in a
+// corner (top-right when none is named).
+static void apply_overlay(struct parser *parser, const struct token *values, size_t n_values)
+{
+    struct playlist_settings *settings = &parser->playlist->settings;
+    struct parse_snippet shown;
+    char hint[48];
+    size_t overlay = keyword_find(values[0].text, values[0].length, overlay_names, OVERLAY_COUNT);
+    if (overlay == OVERLAY_COUNT) {
+        suggest(hint, sizeof hint, values[0].text, values[0].length, overlay_names, OVERLAY_COUNT);
+        report(parser, values[0].text, "unknown overlay '%s' (none, or clock and a corner)%s",
+               snippet(&shown, values[0].text, values[0].length), hint);
+        return;
+    }
+    if (overlay == PLAYLIST_OVERLAY_NONE && n_values > 1) {
+        report(parser, values[1].text, "unexpected '%s' after none",
+               snippet(&shown, values[1].text, values[1].length));
+        return;
+    }
+    size_t corner = PLAYLIST_CORNER_TOP_RIGHT;
+    if (n_values > 1)
+        corner = keyword_find(values[1].text, values[1].length, corner_names, CORNER_COUNT);
+    if (corner == CORNER_COUNT) {
+        suggest(hint, sizeof hint, values[1].text, values[1].length, corner_names, CORNER_COUNT);
+        report(parser, values[1].text,
+               "unknown corner '%s' (top-left, top-right, bottom-left, bottom-right)%s",
+               snippet(&shown, values[1].text, values[1].length), hint);
+        return;
+    }
+    settings->overlay = (enum playlist_overlay)overlay;
+    settings->overlay_corner = (enum playlist_corner)corner;
+}
+
 static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
                           size_t n_values)
 {
     struct parse_snippet shown;
-    if (setting != SETTING_TRANSITION && setting != SETTING_IDLE && n_values > 1) {
+    if (setting != SETTING_TRANSITION && setting != SETTING_IDLE && setting != SETTING_OVERLAY &&
+        n_values > 1) {
         report(parser, values[1].text, "unexpected '%s' after the value of %s",
                snippet(&shown, values[1].text, values[1].length), setting_names[setting]);
         return;
@@ -492,6 +546,9 @@ static void setting_apply(struct parser *parser, enum setting setting, const str
     case SETTING_IDLE:
         apply_idle(parser, values, n_values);
         break;
+    case SETTING_OVERLAY:
+        apply_overlay(parser, values, n_values);
+        break;
     case SETTING_SLIDE_TIME: {
         int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
         if (ms > 0)
@@ -513,8 +570,12 @@ static void parse_setting(struct parser *parser, size_t key_start, size_t key_en
     if (setting == SETTING_COUNT) {
         char hint[48];
         suggest(hint, sizeof hint, key, key_length, setting_names, SETTING_COUNT);
-        report(parser, key, "unknown setting '%s' (known: " SETTING_KNOWN_LIST ")%s",
-               snippet(&shown, key, key_length), hint);
+        // A near miss names the one meant; the whole list would not fit a message with it.
+        if (hint[0])
+            report(parser, key, "unknown setting '%s'%s", snippet(&shown, key, key_length), hint);
+        else
+            report(parser, key, "unknown setting '%s' (known: " SETTING_KNOWN_LIST ")",
+                   snippet(&shown, key, key_length));
         return;
     }
     const char *name = setting_names[setting];
@@ -926,6 +987,11 @@ const struct playlist_section *playlist_section_at(const struct playlist *playli
 const struct schedule *playlist_schedule(const struct playlist *playlist)
 {
     return playlist->schedule;
+}
+
+const char *playlist_corner_name(enum playlist_corner corner)
+{
+    return (size_t)corner < CORNER_COUNT ? corner_names[corner] : "unknown";
 }
 
 const char *playlist_item_kind_name(enum playlist_item_kind kind)

@@ -18,6 +18,20 @@
 #define PLAYLIST_SAFE_MARGIN_MAX_PERCENT     20
 #define PLAYLIST_DISPLAY_MAX                 8 // a Pi has two HDMI outputs; a desktop may have more
 
+// overlay = clock [CORNER]: what is drawn over everything that plays.
+enum playlist_overlay {
+    PLAYLIST_OVERLAY_NONE,  // the default
+    PLAYLIST_OVERLAY_CLOCK, // local time and date on a plate in a corner
+};
+
+// The corner of the (turned) screen an overlay sits in, inside the safe margin.
+enum playlist_corner {
+    PLAYLIST_CORNER_TOP_RIGHT, // the default: where a reader's eye leaves a slide title
+    PLAYLIST_CORNER_TOP_LEFT,
+    PLAYLIST_CORNER_BOTTOM_LEFT,
+    PLAYLIST_CORNER_BOTTOM_RIGHT,
+};
+
 enum playlist_item_kind {
     PLAYLIST_ITEM_DECK,  // every slide of a Markdown deck
     PLAYLIST_ITEM_SLIDE, // one slide of a deck: PATH#N
@@ -26,20 +40,23 @@ enum playlist_item_kind {
 };
 
 struct playlist_settings {
-    char *idle_image_path;   // idle = image PATH (relative to the content root; owned), or
-                             // NULL for idle = black: shown while no section is scheduled
-    int64_t slide_time_ms;   // default time for slides and images
-    bool is_audio_on;        // audio = on|off; default off (a quiet hallway)
-    int64_t transition_ms;   // transition = fade [DURATION] | none; 0 = cut
-    int safe_margin_percent; // safe-margin = N%: kept free on each side for overscan
-    bool is_hwdec_allowed;   // hwdec = auto|off; default auto (hardware decoder when there is one)
-    int volume_percent;      // volume = N%: the clips' sound level, 0-100; default 100
-    bool is_reload_now;      // reload = now: replaces a running playlist at once, not
-                             // after the item on screen (reload = next-item, the default)
-    int rotate_degrees;      // rotate = 0|90|180|270: the screen is mounted turned this
-                             // much clockwise (90: portrait); default 0
-    int display_number;      // display = N: the screen to show on, 1 = the first (HDMI 0
-                             // on a Pi), up to PLAYLIST_DISPLAY_MAX; default 1
+    char *idle_image_path; // idle = image PATH (relative to the content root; owned), or
+                           // NULL for idle = black or clock: shown while no section is scheduled
+    bool is_idle_clock;    // idle = clock: a full-screen clock instead (idle_image_path NULL)
+    enum playlist_overlay overlay;       // overlay = none | clock [CORNER]; default none
+    enum playlist_corner overlay_corner; // where the overlay sits; default top-right
+    int64_t slide_time_ms;               // default time for slides and images
+    bool is_audio_on;                    // audio = on|off; default off (a quiet hallway)
+    int64_t transition_ms;               // transition = fade [DURATION] | none; 0 = cut
+    int safe_margin_percent;             // safe-margin = N%: kept free on each side for overscan
+    bool is_hwdec_allowed; // hwdec = auto|off; default auto (hardware decoder when there is one)
+    int volume_percent;    // volume = N%: the clips' sound level, 0-100; default 100
+    bool is_reload_now;    // reload = now: replaces a running playlist at once, not
+                           // after the item on screen (reload = next-item, the default)
+    int rotate_degrees;    // rotate = 0|90|180|270: the screen is mounted turned this
+                           // much clockwise (90: portrait); default 0
+    int display_number;    // display = N: the screen to show on, 1 = the first (HDMI 0
+                           // on a Pi), up to PLAYLIST_DISPLAY_MAX; default 1
 };
 
 struct playlist_item {
@@ -80,6 +97,9 @@ const struct playlist_section *playlist_section_at(const struct playlist *playli
 // The sections' windows, indexed like playlist_section_at() (empty when the
 // playlist has no sections); borrowed, valid until playlist_destroy().
 const struct schedule *playlist_schedule(const struct playlist *playlist);
+
+// "top-right", "top-left", "bottom-left", "bottom-right".
+const char *playlist_corner_name(enum playlist_corner corner);
 
 // "deck", "slide", "image", "video".
 const char *playlist_item_kind_name(enum playlist_item_kind kind);

@@ -33,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(settings->safe_margin_percent >= 0 &&
                settings->safe_margin_percent <= PLAYLIST_SAFE_MARGIN_MAX_PERCENT);
     FUZZ_CHECK(settings->volume_percent >= 0 && settings->volume_percent <= 100);
+    FUZZ_CHECK(settings->overlay == PLAYLIST_OVERLAY_NONE ||
+               settings->overlay == PLAYLIST_OVERLAY_CLOCK);
+    FUZZ_CHECK(strcmp(playlist_corner_name(settings->overlay_corner), "unknown") != 0);
+    FUZZ_CHECK(!settings->is_idle_clock || !settings->idle_image_path);
     size_t n_items = playlist_n_items(playlist);
     FUZZ_CHECK(n_items > 0);
     for (size_t i = 0; i < n_items; i++) {

@@ -282,11 +282,11 @@ static void test_volume(void **state)
     assert_null(playlist_parse(outside, strlen(outside), &report));
     assert_string_equal(report.errors[0].message,
                         "path '../x.png' uses '..': path leaves the content folder");
-    const char clock[] = "idle = clock\ndeck a.md\n";
-    assert_null(playlist_parse(clock, strlen(clock), &report));
+    const char sleep[] = "idle = sleep\ndeck a.md\n";
+    assert_null(playlist_parse(sleep, strlen(sleep), &report));
     assert_string_equal(report.errors[0].message,
-                        "idle must be black or image PATH (a picture in the content folder), "
-                        "not 'clock'");
+                        "idle must be black, clock or image PATH (a picture in the content "
+                        "folder), not 'sleep'");
     const char bad[] = "reload = later\ndeck a.md\n";
     assert_null(playlist_parse(bad, strlen(bad), &report));
     assert_string_equal(report.errors[0].message, "reload must be next-item or now, not 'later'");
@@ -361,6 +361,83 @@ static void test_screen_settings(void **state)
     }
 }
 
+// overlay = none | clock [CORNER], idle = clock: what they set, and every
+// mistake with its column.
+struct clock_case {
+    const char *settings; // lines before "deck a.md"
+    enum playlist_overlay overlay;
+    enum playlist_corner corner;
+    bool is_idle_clock;
+    const char *error; // the message when refused, else NULL
+    int column;        // of the error
+};
+
+static const struct clock_case clock_cases[] = {
+    {"", PLAYLIST_OVERLAY_NONE, PLAYLIST_CORNER_TOP_RIGHT, false, NULL, 0},
+    {"overlay = none\n", PLAYLIST_OVERLAY_NONE, PLAYLIST_CORNER_TOP_RIGHT, false, NULL, 0},
+    {"overlay = clock\n", PLAYLIST_OVERLAY_CLOCK, PLAYLIST_CORNER_TOP_RIGHT, false, NULL, 0},
+    {"overlay = clock top-right\n", PLAYLIST_OVERLAY_CLOCK, PLAYLIST_CORNER_TOP_RIGHT, false, NULL,
+     0},
+    {"overlay = clock top-left\n", PLAYLIST_OVERLAY_CLOCK, PLAYLIST_CORNER_TOP_LEFT, false, NULL,
+     0},
+    {"overlay=clock bottom-left # above the banner\n", PLAYLIST_OVERLAY_CLOCK,
+     PLAYLIST_CORNER_BOTTOM_LEFT, false, NULL, 0},
+    {"idle = clock\noverlay = clock bottom-right\n", PLAYLIST_OVERLAY_CLOCK,
+     PLAYLIST_CORNER_BOTTOM_RIGHT, true, NULL, 0},
+    {"idle = clock\n", PLAYLIST_OVERLAY_NONE, PLAYLIST_CORNER_TOP_RIGHT, true, NULL, 0},
+    {"overlay = weather\n", 0, 0, false, "unknown overlay 'weather' (none, or clock and a corner)",
+     11},
+    {"overlay = clcok\n", 0, 0, false,
+     "unknown overlay 'clcok' (none, or clock and a corner); did you mean 'clock'?", 11},
+    {"overlay = clock top\n", 0, 0, false,
+     "unknown corner 'top' (top-left, top-right, bottom-left, bottom-right)", 17},
+    {"overlay = clock topright\n", 0, 0, false,
+     "unknown corner 'topright' (top-left, top-right, bottom-left, bottom-right); did you mean "
+     "'top-right'?",
+     17},
+    {"overlay = clock Top-Left\n", 0, 0, false, "did you mean 'top-left'?", 17},
+    {"overlay = clock centre\n", 0, 0, false, "unknown corner 'centre'", 17},
+    {"overlay = none top-left\n", 0, 0, false, "unexpected 'top-left' after none", 16},
+    {"overlay = clock top-left 2\n", 0, 0, false, "unexpected '2' after the value of overlay", 26},
+    {"overlay =\n", 0, 0, false, "overlay needs a value, e.g. overlay = clock top-right", 0},
+    {"overlay = clock\noverlay = none\n", 0, 0, false, "'overlay' is already set on line 1", 0},
+    {"idle = clock now\n", 0, 0, false, "idle must be black, clock or image PATH", 8},
+};
+
+static void test_clock_settings(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof clock_cases / sizeof clock_cases[0]; i++) {
+        const struct clock_case *c = &clock_cases[i];
+        char text[256];
+        snprintf(text, sizeof text, "%sdeck a.md\n", c->settings);
+        struct parse_report report;
+        struct playlist *playlist = playlist_parse(text, strlen(text), &report);
+        if (c->error) {
+            if (playlist || report.n_errors != 1 || !strstr(report.errors[0].message, c->error) ||
+                report.errors[0].column != c->column)
+                fail_msg("'%s': expected the error \"%s\" at column %d, got %s\"%s\" at %d",
+                         c->settings, c->error, c->column, playlist ? "a playlist and " : "",
+                         report.n_errors > 0 ? report.errors[0].message : "no error",
+                         report.n_errors > 0 ? report.errors[0].column : 0);
+            playlist_destroy(playlist);
+            continue;
+        }
+        if (!playlist)
+            fail_msg("'%s': refused: %s", c->settings, report.errors[0].message);
+        const struct playlist_settings *settings = playlist_settings(playlist);
+        if (settings->overlay != c->overlay || settings->overlay_corner != c->corner ||
+            settings->is_idle_clock != c->is_idle_clock || settings->idle_image_path)
+            fail_msg("'%s': overlay %d corner %s idle clock %d; expected %d %s %d", c->settings,
+                     settings->overlay, playlist_corner_name(settings->overlay_corner),
+                     settings->is_idle_clock, c->overlay, playlist_corner_name(c->corner),
+                     c->is_idle_clock);
+        playlist_destroy(playlist);
+    }
+    assert_string_equal(playlist_corner_name(PLAYLIST_CORNER_BOTTOM_RIGHT), "bottom-right");
+    assert_string_equal(playlist_corner_name((enum playlist_corner)42), "unknown");
+}
+
 static void test_display_settings(void **state)
 {
     (void)state;
@@ -421,10 +498,7 @@ static const struct error_case error_cases[] = {
      0,
      NULL,
      1,
-     {{1, 1,
-       "unknown setting 'slide_time' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload, rotate, display, idle); "
-       "did you mean 'slide-time'?"}}},
+     {{1, 1, "unknown setting 'slide_time'; did you mean 'slide-time'?"}}},
     {"unknown setting, nothing near",
      "brightness = 3\ndeck a.md\n",
      0,
@@ -432,7 +506,7 @@ static const struct error_case error_cases[] = {
      1,
      {{1, 1,
        "unknown setting 'brightness' (known: slide-time, audio, transition, safe-margin, hwdec, "
-       "volume, reload, rotate, display, idle)"}}},
+       "volume, reload, rotate, display, idle, overlay)"}}},
     {"setting keys are lowercase",
      "  Audio = on\ndeck a.md\n",
      0,
@@ -882,6 +956,7 @@ int main(void)
         cmocka_unit_test(test_hwdec_setting),
         cmocka_unit_test(test_volume),
         cmocka_unit_test(test_screen_settings),
+        cmocka_unit_test(test_clock_settings),
         cmocka_unit_test(test_mistakes_are_reported),
         cmocka_unit_test(test_errors_past_the_report_size_are_counted),
         cmocka_unit_test(test_success_empties_the_report),
