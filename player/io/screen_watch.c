@@ -138,7 +138,7 @@ char *screen_watch_snapshot(const char *sysfs_dir)
     DIR *dir = opendir(sysfs_dir);
     if (!dir)
         return NULL;
-    char *names[CONNECTORS_MAX];
+    char *names[CONNECTORS_MAX] = {0};
     size_t n_names = 0;
     const struct dirent *entry;
     while ((entry = readdir(dir)) && n_names < CONNECTORS_MAX) {

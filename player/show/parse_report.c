@@ -62,7 +62,7 @@ size_t parse_skip_spaces(const char *text, size_t length, size_t offset)
 void parse_lines_init(struct parse_lines *lines, const char *text, size_t length)
 {
     *lines = (struct parse_lines){.next = text, .end = text ? text + length : NULL};
-    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    if (text && length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         lines->next += 3;
 }
 
