@@ -1,6 +1,8 @@
-// playlist: a line-by-line parser for playlist format v1. Checks paths only
-// lexically (no file access); app resolves them with content_path. Section
-// headers are parsed by show/schedule; here they only group the items.
+// playlist: a line-by-line parser for playlist format v1: the walk over the
+// lines, items and section grouping; the settings lines are
+// playlist_settings.c's. Checks paths only lexically (no file access); app
+// resolves them with content_path. Section headers are parsed by
+// show/schedule; here they only group the items.
 #include "show/playlist.h"
 
 #include <limits.h>
@@ -13,14 +15,11 @@
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "show/duration.h"
+#include "show/playlist_parser.h"
 
-#define LINE_TOKENS_MAX   4  // KIND PATH DURATION, plus one to notice extra text
-#define SNIPPET_BYTES_MAX 48 // quoted user text in a message; messages hold 160 bytes
-// User text quoted in messages, cut at SNIPPET_BYTES_MAX (parse_report.h).
-#define snippet(out, text, length) parse_snippet((out), (text), (length), SNIPPET_BYTES_MAX)
-#define SUGGEST_DISTANCE_MAX       2      // "did you mean" only for near misses
-#define SUGGEST_WORD_MAX           16     // longer words are no near miss of a short keyword
-#define SLIDE_NUMBER_MAX           100000 // far beyond any deck; keeps N in an int
+#define SUGGEST_DISTANCE_MAX 2      // "did you mean" only for near misses
+#define SUGGEST_WORD_MAX     16     // longer words are no near miss of a short keyword
+#define SLIDE_NUMBER_MAX     100000 // far beyond any deck; keeps N in an int
 
 struct playlist {
     struct playlist_settings settings;
@@ -32,71 +31,8 @@ struct playlist {
     struct schedule *schedule; // one window per section, same index
 };
 
-enum setting {
-    SETTING_SLIDE_TIME,
-    SETTING_AUDIO,
-    SETTING_TRANSITION,
-    SETTING_SAFE_MARGIN,
-    SETTING_HWDEC,
-    SETTING_VOLUME,
-    SETTING_RELOAD,
-    SETTING_ROTATE,
-    SETTING_DISPLAY,
-    SETTING_IDLE,
-    SETTING_OVERLAY,
-    SETTING_COUNT,
-};
-
-static const char *const setting_names[SETTING_COUNT] = {
-    "slide-time", "audio",  "transition", "safe-margin", "hwdec",  "volume",
-    "reload",     "rotate", "display",    "idle",        "overlay"};
-// Shown when a setting has no value, and in unknown-setting messages.
-static const char *const setting_examples[SETTING_COUNT] = {"slide-time = 8s",
-                                                            "audio = on",
-                                                            "transition = fade 400ms",
-                                                            "safe-margin = 5%",
-                                                            "hwdec = off",
-                                                            "volume = 80%",
-                                                            "reload = now",
-                                                            "rotate = 90",
-                                                            "display = 2",
-                                                            "idle = image closed.png",
-                                                            "overlay = clock top-right"};
-#define SETTING_KNOWN_LIST                                                                         \
-    "slide-time, audio, transition, safe-margin, hwdec, volume, reload, rotate, display, idle, "   \
-    "overlay"
-#define SETTING_VALUE_TOKENS_MAX 2 // "fade 400ms", "clock top-right"
-// Indexed by enum playlist_overlay.
-static const char *const overlay_names[] = {"none", "clock"};
-#define OVERLAY_COUNT (sizeof overlay_names / sizeof overlay_names[0])
-// Indexed by enum playlist_corner.
-static const char *const corner_names[] = {"top-right", "top-left", "bottom-left", "bottom-right"};
-#define CORNER_COUNT (sizeof corner_names / sizeof corner_names[0])
 static const char *const kind_names[] = {"deck", "slide", "image", "video"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
-
-struct parser {
-    struct playlist *playlist;
-    struct parse_report *report;
-    const char *line_text; // current line, without its line ending
-    size_t line_length;
-    int line;                         // current 1-based line number
-    int first_item_line;              // 0 until a line that looks like an item
-    int setting_lines[SETTING_COUNT]; // line where each setting was set, or 0
-    // The section header items now go under (all 0 above the first one).
-    int first_section_line; // 0 until a line starting with '['
-    int section_line;       // the current header's line
-    int section_column;     // its '[' column
-    int section;            // its index in playlist->sections, or -1 (none, or a broken header)
-    bool has_section_items; // a line that looks like an item came under it
-};
-
-// One whitespace-separated word of a line, as written (quotes included).
-struct token {
-    const char *text;
-    size_t length;
-    size_t quoted_length; // quoted: bytes up to and including the closing quote; else 0
-};
 
 static int column_of(const struct parser *parser, const char *at)
 {
@@ -106,10 +42,7 @@ static int column_of(const struct parser *parser, const char *at)
 
 // Records a problem on the current line at the byte at points to, or on the
 // whole line (column 0) when at is NULL.
-static void report(struct parser *parser, const char *at, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(struct parser *parser, const char *at, const char *format, ...)
+void playlist_parser_report(struct parser *parser, const char *at, const char *format, ...)
 {
     char message[sizeof parser->report->errors[0].message];
     va_list args;
@@ -120,8 +53,8 @@ static void report(struct parser *parser, const char *at, const char *format, ..
 }
 
 // Index of the keyword spelled by length bytes of text, or n_keywords.
-static size_t keyword_find(const char *text, size_t length, const char *const *keywords,
-                           size_t n_keywords)
+size_t playlist_parser_keyword_find(const char *text, size_t length, const char *const *keywords,
+                                    size_t n_keywords)
 {
     size_t i = 0;
     while (i < n_keywords &&
@@ -155,8 +88,8 @@ static size_t edit_distance(const char *word, size_t length, const char *keyword
 }
 
 // Writes "; did you mean 'x'?" for the nearest keyword, or "" if none is near.
-static void suggest(char *out, size_t size, const char *word, size_t length,
-                    const char *const *keywords, size_t n_keywords)
+void playlist_parser_suggest(char *out, size_t size, const char *word, size_t length,
+                             const char *const *keywords, size_t n_keywords)
 {
     const char *best = NULL;
     size_t best_distance = SUGGEST_DISTANCE_MAX + 1;
@@ -182,12 +115,14 @@ static bool line_check_encoding(struct parser *parser)
     size_t length = parser->line_length;
     const char *nul = memchr(text, '\0', length);
     if (nul) {
-        report(parser, nul, "line contains a NUL byte (save the playlist as plain UTF-8 text)");
+        playlist_parser_report(parser, nul,
+                               "line contains a NUL byte (save the playlist as plain UTF-8 text)");
         return false;
     }
     for (size_t offset = 0, start = 0; offset < length; start = offset) {
         if (utf8_next(text, length, &offset) == UTF8_INVALID) {
-            report(parser, text + start, "line is not valid UTF-8 (save the file as UTF-8)");
+            playlist_parser_report(parser, text + start,
+                                   "line is not valid UTF-8 (save the file as UTF-8)");
             return false;
         }
     }
@@ -219,8 +154,8 @@ static bool is_comment(const char *text, size_t offset)
 // Splits the current line from offset into up to LINE_TOKENS_MAX tokens,
 // stopping at a comment. Reports an unterminated
 // quote and returns false.
-static bool line_tokenize(struct parser *parser, size_t offset, struct token *tokens,
-                          size_t *n_tokens)
+bool playlist_parser_tokenize(struct parser *parser, size_t offset, struct token *tokens,
+                              size_t *n_tokens)
 {
     const char *text = parser->line_text;
     size_t length = parser->line_length;
@@ -234,7 +169,8 @@ static bool line_tokenize(struct parser *parser, size_t offset, struct token *to
         if (text[start] == '"') {
             offset = quote_end(text, length, start);
             if (offset == 0) {
-                report(parser, text + start, "unterminated quote (add a closing \")");
+                playlist_parser_report(parser, text + start,
+                                       "unterminated quote (add a closing \")");
                 return false;
             }
             token->quoted_length = offset - start;
@@ -248,7 +184,7 @@ static bool line_tokenize(struct parser *parser, size_t offset, struct token *to
 
 // The token's value: quotes removed and \" \\ unescaped (other backslashes
 // stay). Excludes any text after the closing quote. Caller frees.
-static char *token_value(const struct token *token)
+char *playlist_parser_token_value(const struct token *token)
 {
     if (!token->quoted_length)
         return xstrndup(token->text, token->length);
@@ -263,88 +199,8 @@ static char *token_value(const struct token *token)
     return value;
 }
 
-static bool token_equals(const struct token *token, const char *word)
-{
-    return token->length == strlen(word) && memcmp(token->text, word, token->length) == 0;
-}
-
-// ---- Settings ---------------------------------------------------------------
-
-// [A-Za-z], or after the first [A-Za-z0-9_-]; ASCII whatever the locale.
-static bool is_key_char(char c, bool is_first)
-{
-    bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return is_letter || (!is_first && ((c >= '0' && c <= '9') || c == '_' || c == '-'));
-}
-
-// Matches KEY [spaces] '=' at offset; KEY is [A-Za-z][A-Za-z0-9_-]*.
-static bool setting_match(const struct parser *parser, size_t offset, size_t *key_end,
-                          size_t *value_start)
-{
-    const char *text = parser->line_text;
-    size_t length = parser->line_length, i = offset;
-    if (i == length || !is_key_char(text[i], true))
-        return false;
-    while (i < length && is_key_char(text[i], false))
-        i++;
-    *key_end = i;
-    i = parse_skip_spaces(text, length, i);
-    if (i == length || text[i] != '=')
-        return false;
-    *value_start = i + 1;
-    return true;
-}
-
-static void apply_audio(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    if (token_equals(value, "on") || token_equals(value, "off"))
-        parser->playlist->settings.is_audio_on = token_equals(value, "on");
-    else
-        report(parser, value->text, "audio must be on or off, not '%s'",
-               snippet(&shown, value->text, value->length));
-}
-
-static int64_t parse_duration_value(struct parser *parser, const char *name,
-                                    const struct token *value)
-{
-    struct parse_snippet shown;
-    const char *why;
-    int64_t ms = duration_parse_ms(value->text, value->length, &why);
-    if (ms < 0)
-        report(parser, value->text, "%s '%s': %s", name,
-               snippet(&shown, value->text, value->length), why);
-    return ms;
-}
-
-// transition = none | fade [DURATION]
-static void apply_transition(struct parser *parser, const struct token *values, size_t n_values)
-{
-    struct playlist_settings *settings = &parser->playlist->settings;
-    struct parse_snippet shown;
-    if (n_values == 1 && token_equals(&values[0], "none")) {
-        settings->transition_ms = 0;
-        return;
-    }
-    if (!token_equals(&values[0], "fade")) {
-        report(parser, values[0].text, "transition must be 'none' or 'fade', not '%s'",
-               snippet(&shown, values[0].text, values[0].length));
-        return;
-    }
-    if (n_values == 1) {
-        settings->transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
-        return;
-    }
-    int64_t ms = parse_duration_value(parser, "transition", &values[1]);
-    if (ms > PLAYLIST_TRANSITION_MAX_MS)
-        report(parser, values[1].text, "a fade of more than %d s would hide the slides",
-               (int)(PLAYLIST_TRANSITION_MAX_MS / 1000));
-    else if (ms > 0)
-        settings->transition_ms = ms;
-}
-
 // "N%" with N a whole number from 0 to max_percent; -1 when it is not one.
-static int percent_parse(const char *text, size_t length, int max_percent)
+int playlist_parser_percent_parse(const char *text, size_t length, int max_percent)
 {
     int percent = 0;
     size_t i = 0;
@@ -353,263 +209,6 @@ static int percent_parse(const char *text, size_t length, int max_percent)
     if (i == 0 || i + 1 != length || text[i] != '%' || percent > max_percent)
         return -1;
     return percent;
-}
-
-// safe-margin = N% with N a whole number from 0 to PLAYLIST_SAFE_MARGIN_MAX_PERCENT.
-static void apply_safe_margin(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    int percent = percent_parse(value->text, value->length, PLAYLIST_SAFE_MARGIN_MAX_PERCENT);
-    if (percent < 0) {
-        report(parser, value->text,
-               "safe-margin must be a percentage from 0%% to %d%%, e.g. 5%%, not '%s'",
-               PLAYLIST_SAFE_MARGIN_MAX_PERCENT, snippet(&shown, value->text, value->length));
-        return;
-    }
-    parser->playlist->settings.safe_margin_percent = percent;
-}
-
-// volume = N%: the clips' sound level unless an item sets its own.
-static void apply_volume(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    int percent = percent_parse(value->text, value->length, 100);
-    if (percent < 0) {
-        report(parser, value->text, "volume must be a percentage from 0%% to 100%%, not '%s'",
-               snippet(&shown, value->text, value->length));
-        return;
-    }
-    parser->playlist->settings.volume_percent = percent;
-}
-
-static void apply_hwdec(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    if (token_equals(value, "auto") || token_equals(value, "off"))
-        parser->playlist->settings.is_hwdec_allowed = token_equals(value, "auto");
-    else
-        report(parser, value->text, "hwdec must be auto or off, not '%s'",
-               snippet(&shown, value->text, value->length));
-}
-
-// reload = next-item | now: when this playlist, published over a running
-// one, takes over.
-static void apply_reload(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    if (token_equals(value, "now") || token_equals(value, "next-item"))
-        parser->playlist->settings.is_reload_now = token_equals(value, "now");
-    else
-        report(parser, value->text, "reload must be next-item or now, not '%s'",
-               snippet(&shown, value->text, value->length));
-}
-
-// "N" with N a whole number from min to max; -1 when it is not one.
-static int whole_number_parse(const char *text, size_t length, int min, int max)
-{
-    int number = 0;
-    size_t i = 0;
-    while (i < length && text[i] >= '0' && text[i] <= '9' && number <= max)
-        number = number * 10 + (text[i++] - '0');
-    if (i == 0 || i != length || number < min || number > max)
-        return -1;
-    return number;
-}
-
-// rotate = 0|90|180|270: how far the screen is turned clockwise as mounted.
-static void apply_rotate(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    int degrees = whole_number_parse(value->text, value->length, 0, 270);
-    if (degrees < 0 || degrees % 90 != 0) {
-        report(parser, value->text,
-               "rotate must be 0, 90, 180 or 270 (degrees the screen is turned clockwise), "
-               "not '%s'",
-               snippet(&shown, value->text, value->length));
-        return;
-    }
-    parser->playlist->settings.rotate_degrees = degrees;
-}
-
-// display = N: which screen, counted from 1 as an admin counts HDMI ports.
-static void apply_display(struct parser *parser, const struct token *value)
-{
-    struct parse_snippet shown;
-    int number = whole_number_parse(value->text, value->length, 1, PLAYLIST_DISPLAY_MAX);
-    if (number < 0) {
-        report(parser, value->text,
-               "display must be a screen number from 1 (the first, HDMI 0 on a Pi) to %d, "
-               "not '%s'",
-               PLAYLIST_DISPLAY_MAX, snippet(&shown, value->text, value->length));
-        return;
-    }
-    parser->playlist->settings.display_number = number;
-}
-
-static bool path_check(struct parser *parser, const char *at, const char *path);
-
-// idle = black | clock | image PATH: what the screen shows while no section
-// is scheduled.
-static void apply_idle(struct parser *parser, const struct token *values, size_t n_values)
-{
-    struct parse_snippet shown;
-    if (n_values == 1 && token_equals(&values[0], "black"))
-        return;
-    if (n_values == 1 && token_equals(&values[0], "clock")) {
-        parser->playlist->settings.is_idle_clock = true;
-        return;
-    }
-    if (!token_equals(&values[0], "image") || n_values != 2) {
-        report(parser, values[0].text,
-               "idle must be black, clock or image PATH (a picture in the content folder), "
-               "not '%s'",
-               snippet(&shown, values[0].text, values[0].length));
-        return;
-    }
-    char *path = token_value(&values[1]);
-    if (!path_check(parser, values[1].text, path)) {
-        free(path);
-        return;
-    }
-    free(parser->playlist->settings.idle_image_path);
-    parser->playlist->settings.idle_image_path = path;
-}
-
-// overlay = none | clock [CORNER]: a clock drawn over everything, in a
-// corner (top-right when none is named).
-static void apply_overlay(struct parser *parser, const struct token *values, size_t n_values)
-{
-    struct playlist_settings *settings = &parser->playlist->settings;
-    struct parse_snippet shown;
-    char hint[48];
-    size_t overlay = keyword_find(values[0].text, values[0].length, overlay_names, OVERLAY_COUNT);
-    if (overlay == OVERLAY_COUNT) {
-        suggest(hint, sizeof hint, values[0].text, values[0].length, overlay_names, OVERLAY_COUNT);
-        report(parser, values[0].text, "unknown overlay '%s' (none, or clock and a corner)%s",
-               snippet(&shown, values[0].text, values[0].length), hint);
-        return;
-    }
-    if (overlay == PLAYLIST_OVERLAY_NONE && n_values > 1) {
-        report(parser, values[1].text, "unexpected '%s' after none",
-               snippet(&shown, values[1].text, values[1].length));
-        return;
-    }
-    size_t corner = PLAYLIST_CORNER_TOP_RIGHT;
-    if (n_values > 1)
-        corner = keyword_find(values[1].text, values[1].length, corner_names, CORNER_COUNT);
-    if (corner == CORNER_COUNT) {
-        suggest(hint, sizeof hint, values[1].text, values[1].length, corner_names, CORNER_COUNT);
-        report(parser, values[1].text,
-               "unknown corner '%s' (top-left, top-right, bottom-left, bottom-right)%s",
-               snippet(&shown, values[1].text, values[1].length), hint);
-        return;
-    }
-    settings->overlay = (enum playlist_overlay)overlay;
-    settings->overlay_corner = (enum playlist_corner)corner;
-}
-
-static void setting_apply(struct parser *parser, enum setting setting, const struct token *values,
-                          size_t n_values)
-{
-    struct parse_snippet shown;
-    if (setting != SETTING_TRANSITION && setting != SETTING_IDLE && setting != SETTING_OVERLAY &&
-        n_values > 1) {
-        report(parser, values[1].text, "unexpected '%s' after the value of %s",
-               snippet(&shown, values[1].text, values[1].length), setting_names[setting]);
-        return;
-    }
-    switch (setting) {
-    case SETTING_AUDIO:
-        apply_audio(parser, &values[0]);
-        break;
-    case SETTING_TRANSITION:
-        apply_transition(parser, values, n_values);
-        break;
-    case SETTING_SAFE_MARGIN:
-        apply_safe_margin(parser, &values[0]);
-        break;
-    case SETTING_HWDEC:
-        apply_hwdec(parser, &values[0]);
-        break;
-    case SETTING_VOLUME:
-        apply_volume(parser, &values[0]);
-        break;
-    case SETTING_RELOAD:
-        apply_reload(parser, &values[0]);
-        break;
-    case SETTING_ROTATE:
-        apply_rotate(parser, &values[0]);
-        break;
-    case SETTING_DISPLAY:
-        apply_display(parser, &values[0]);
-        break;
-    case SETTING_IDLE:
-        apply_idle(parser, values, n_values);
-        break;
-    case SETTING_OVERLAY:
-        apply_overlay(parser, values, n_values);
-        break;
-    case SETTING_SLIDE_TIME: {
-        int64_t ms = parse_duration_value(parser, "slide-time", &values[0]);
-        if (ms > 0)
-            parser->playlist->settings.slide_time_ms = ms;
-        break;
-    }
-    case SETTING_COUNT:
-        break;
-    }
-}
-
-static void parse_setting(struct parser *parser, size_t key_start, size_t key_end,
-                          size_t value_start)
-{
-    const char *key = parser->line_text + key_start;
-    size_t key_length = key_end - key_start;
-    struct parse_snippet shown;
-    size_t setting = keyword_find(key, key_length, setting_names, SETTING_COUNT);
-    if (setting == SETTING_COUNT) {
-        char hint[48];
-        suggest(hint, sizeof hint, key, key_length, setting_names, SETTING_COUNT);
-        // A near miss names the one meant; the whole list would not fit a message with it.
-        if (hint[0])
-            report(parser, key, "unknown setting '%s'%s", snippet(&shown, key, key_length), hint);
-        else
-            report(parser, key, "unknown setting '%s' (known: " SETTING_KNOWN_LIST ")",
-                   snippet(&shown, key, key_length));
-        return;
-    }
-    const char *name = setting_names[setting];
-    if (parser->first_section_line &&
-        (!parser->first_item_line || parser->first_section_line < parser->first_item_line)) {
-        report(parser, NULL, "settings must come before the first section (line %d)",
-               parser->first_section_line);
-        return;
-    }
-    if (parser->first_item_line) {
-        report(parser, NULL, "settings must come before the first item (line %d)",
-               parser->first_item_line);
-        return;
-    }
-    if (parser->setting_lines[setting]) {
-        report(parser, NULL, "'%s' is already set on line %d", name,
-               parser->setting_lines[setting]);
-        return;
-    }
-    parser->setting_lines[setting] = parser->line;
-    struct token tokens[LINE_TOKENS_MAX];
-    size_t n_tokens;
-    if (!line_tokenize(parser, value_start, tokens, &n_tokens))
-        return;
-    if (n_tokens == 0)
-        report(parser, NULL, "%s needs a value, e.g. %s", name, setting_examples[setting]);
-    else if (n_tokens > SETTING_VALUE_TOKENS_MAX)
-        report(parser, tokens[SETTING_VALUE_TOKENS_MAX].text,
-               "unexpected '%s' after the value of %s",
-               snippet(&shown, tokens[SETTING_VALUE_TOKENS_MAX].text,
-                       tokens[SETTING_VALUE_TOKENS_MAX].length),
-               name);
-    else
-        setting_apply(parser, (enum setting)setting, tokens, n_tokens);
 }
 
 // ---- Items ------------------------------------------------------------------
@@ -627,7 +226,7 @@ static bool path_has_dot_dot(const char *path)
 }
 
 // Lexical checks only: the file itself is app's business.
-static bool path_check(struct parser *parser, const char *at, const char *path)
+bool playlist_parser_path_check(struct parser *parser, const char *at, const char *path)
 {
     struct parse_snippet shown;
     const char *why = NULL;
@@ -638,7 +237,8 @@ static bool path_check(struct parser *parser, const char *at, const char *path)
     else if (path_has_dot_dot(path))
         why = "uses '..': path leaves the content folder";
     if (why)
-        report(parser, at, "path '%s' %s", snippet(&shown, path, strlen(path)), why);
+        playlist_parser_report(parser, at, "path '%s' %s", snippet(&shown, path, strlen(path)),
+                               why);
     return !why;
 }
 
@@ -669,13 +269,14 @@ static bool slide_split(struct parser *parser, const char *at, char *path, const
         number_length = strlen(number);
     }
     if (!number || number_length == 0) {
-        report(parser, at, "slide needs PATH#N, e.g. slide lesson/lesson.md#3");
+        playlist_parser_report(parser, at, "slide needs PATH#N, e.g. slide lesson/lesson.md#3");
         return false;
     }
     *slide_number = slide_number_parse(number, number_length);
     if (*slide_number == 0)
-        report(parser, at, "slide number '%s' must be a whole number from 1 (e.g. lesson.md#3)",
-               snippet(&shown, number, number_length));
+        playlist_parser_report(parser, at,
+                               "slide number '%s' must be a whole number from 1 (e.g. lesson.md#3)",
+                               snippet(&shown, number, number_length));
     return *slide_number != 0;
 }
 
@@ -689,14 +290,14 @@ static bool item_take_path(struct parser *parser, const struct token *token,
     size_t suffix_length = token->quoted_length ? token->length - token->quoted_length : 0;
     struct parse_snippet shown;
     if (suffix_length && !(item->kind == PLAYLIST_ITEM_SLIDE && suffix[0] == '#')) {
-        report(parser, suffix, "unexpected '%s' after the closing quote",
-               snippet(&shown, suffix, suffix_length));
+        playlist_parser_report(parser, suffix, "unexpected '%s' after the closing quote",
+                               snippet(&shown, suffix, suffix_length));
         return false;
     }
-    char *path = token_value(token);
+    char *path = playlist_parser_token_value(token);
     bool is_ok = (item->kind != PLAYLIST_ITEM_SLIDE ||
                   slide_split(parser, at, path, suffix, suffix_length, &item->slide_number)) &&
-                 path_check(parser, at, path);
+                 playlist_parser_path_check(parser, at, path);
     if (is_ok)
         item->path = path;
     else
@@ -713,12 +314,12 @@ static bool item_take_duration(struct parser *parser, const struct token *token,
     const char *why;
     snippet(&shown, token->text, token->length);
     if (item->kind == PLAYLIST_ITEM_VIDEO) {
-        report(parser, at, "a video plays to its end; remove '%s'", shown.text);
+        playlist_parser_report(parser, at, "a video plays to its end; remove '%s'", shown.text);
         return false;
     }
     item->duration_ms = duration_parse_ms(token->text, token->length, &why);
     if (item->duration_ms < 0)
-        report(parser, at, "duration '%s': %s", shown.text, why);
+        playlist_parser_report(parser, at, "duration '%s': %s", shown.text, why);
     return item->duration_ms >= 0;
 }
 
@@ -741,18 +342,22 @@ static bool item_take_option(struct parser *parser, const struct token *token,
     static const char volume_key[] = "volume=";
     size_t key_length = sizeof volume_key - 1;
     if (token->length < key_length || memcmp(token->text, volume_key, key_length) != 0) {
-        report(parser, token->text, "unknown item option '%s' (known: volume=N%%)", shown.text);
+        playlist_parser_report(parser, token->text, "unknown item option '%s' (known: volume=N%%)",
+                               shown.text);
         return false;
     }
     if (item->kind != PLAYLIST_ITEM_VIDEO) {
-        report(parser, token->text, "only a video has sound to set a volume for; remove '%s'",
-               shown.text);
+        playlist_parser_report(parser, token->text,
+                               "only a video has sound to set a volume for; remove '%s'",
+                               shown.text);
         return false;
     }
-    int percent = percent_parse(token->text + key_length, token->length - key_length, 100);
+    int percent =
+        playlist_parser_percent_parse(token->text + key_length, token->length - key_length, 100);
     if (percent < 0) {
-        report(parser, token->text, "volume must be a percentage from 0%% to 100%%, not '%s'",
-               shown.text);
+        playlist_parser_report(parser, token->text,
+                               "volume must be a percentage from 0%% to 100%%, not '%s'",
+                               shown.text);
         return false;
     }
     item->volume_percent = percent;
@@ -774,9 +379,9 @@ static bool item_take_extras(struct parser *parser, const struct token *tokens, 
         return false;
     for (; i < n_tokens; i++) {
         if (!is_option(&tokens[i])) {
-            report(parser, tokens[i].text, "unexpected '%s' after the %s",
-                   snippet(&shown, tokens[i].text, tokens[i].length),
-                   item->duration_ms >= 0 ? "duration" : "path");
+            playlist_parser_report(parser, tokens[i].text, "unexpected '%s' after the %s",
+                                   snippet(&shown, tokens[i].text, tokens[i].length),
+                                   item->duration_ms >= 0 ? "duration" : "path");
             return false;
         }
         if (!item_take_option(parser, &tokens[i], item))
@@ -795,20 +400,22 @@ static void parse_item(struct parser *parser, size_t offset)
     if (!parser->first_item_line)
         parser->first_item_line = parser->line;
     parser->has_section_items = true;
-    if (!line_tokenize(parser, offset, tokens, &n_tokens))
+    if (!playlist_parser_tokenize(parser, offset, tokens, &n_tokens))
         return;
-    size_t kind = keyword_find(tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
+    size_t kind =
+        playlist_parser_keyword_find(tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
     if (kind == KIND_COUNT) {
         char hint[48];
-        suggest(hint, sizeof hint, tokens[0].text, tokens[0].length, kind_names, KIND_COUNT);
-        report(parser, tokens[0].text,
-               "unknown item kind '%s' (expected deck, slide, image or video)%s",
-               snippet(&shown, tokens[0].text, tokens[0].length), hint);
+        playlist_parser_suggest(hint, sizeof hint, tokens[0].text, tokens[0].length, kind_names,
+                                KIND_COUNT);
+        playlist_parser_report(parser, tokens[0].text,
+                               "unknown item kind '%s' (expected deck, slide, image or video)%s",
+                               snippet(&shown, tokens[0].text, tokens[0].length), hint);
         return;
     }
     item.kind = (enum playlist_item_kind)kind;
     if (n_tokens < 2) {
-        report(parser, NULL, "%s needs a path", kind_names[item.kind]);
+        playlist_parser_report(parser, NULL, "%s needs a path", kind_names[item.kind]);
         return;
     }
     if (!item_take_path(parser, &tokens[1], &item))
@@ -867,31 +474,33 @@ static void parse_section(struct parser *parser, size_t start)
     const char *spec = text + start + 1;
     const char *close = memchr(spec, ']', length - start - 1);
     if (!close) {
-        report(parser, text + start,
-               "a section header needs a closing ']', e.g. [mon-fri 07:30-17:30]");
+        playlist_parser_report(parser, text + start,
+                               "a section header needs a closing ']', e.g. [mon-fri 07:30-17:30]");
         return;
     }
     size_t after = parse_skip_spaces(text, length, (size_t)(close - text) + 1);
     if (after < length && text[after] != '#') {
-        report(parser, text + after, "unexpected '%s' after ']': put items on the lines below",
-               snippet(&shown, text + after, length - after));
+        playlist_parser_report(parser, text + after,
+                               "unexpected '%s' after ']': put items on the lines below",
+                               snippet(&shown, text + after, length - after));
         return;
     }
     size_t spec_length = (size_t)(close - spec);
     struct schedule_window window;
     struct parse_error error;
     if (schedule_window_parse(spec, spec_length, &window, &error) != 0) {
-        report(parser, spec + error.column - 1, "%s", error.message);
+        playlist_parser_report(parser, spec + error.column - 1, "%s", error.message);
         return;
     }
     const struct playlist *playlist = parser->playlist;
     for (size_t i = 0; i < playlist->n_sections; i++) {
         if (schedule_window_equals(schedule_window_at(playlist->schedule, i), &window)) {
-            report(parser, text + start,
-                   "this section plays exactly when [%s] on line %d does, so one of them would "
-                   "never play: merge them",
-                   snippet(&shown, playlist->sections[i].spec, strlen(playlist->sections[i].spec)),
-                   playlist->sections[i].line);
+            playlist_parser_report(
+                parser, text + start,
+                "this section plays exactly when [%s] on line %d does, so one of them would "
+                "never play: merge them",
+                snippet(&shown, playlist->sections[i].spec, strlen(playlist->sections[i].spec)),
+                playlist->sections[i].line);
             return;
         }
     }
@@ -902,7 +511,6 @@ static void parse_section(struct parser *parser, size_t start)
 
 static void parse_line(struct parser *parser)
 {
-    size_t key_end, value_start;
     size_t start = parse_skip_spaces(parser->line_text, parser->line_length, 0);
     if (!line_check_encoding(parser))
         return;
@@ -910,16 +518,15 @@ static void parse_line(struct parser *parser)
         return;
     if (parser->line_text[start] == '[')
         parse_section(parser, start);
-    else if (setting_match(parser, start, &key_end, &value_start))
-        parse_setting(parser, start, key_end, value_start);
-    else
+    else if (!playlist_settings_parse(parser, start))
         parse_item(parser, start);
 }
 
 struct playlist *playlist_parse(const char *text, size_t length, struct parse_report *report)
 {
     struct playlist *playlist = xcalloc(1, sizeof *playlist);
-    struct parser parser = {.playlist = playlist, .report = report, .section = -1};
+    struct parser parser = {
+        .playlist = playlist, .settings = &playlist->settings, .report = report, .section = -1};
     playlist->settings.slide_time_ms = PLAYLIST_DEFAULT_SLIDE_TIME_MS;
     playlist->settings.transition_ms = PLAYLIST_DEFAULT_TRANSITION_MS;
     playlist->settings.safe_margin_percent = PLAYLIST_DEFAULT_SAFE_MARGIN_PERCENT;
@@ -987,11 +594,6 @@ const struct playlist_section *playlist_section_at(const struct playlist *playli
 const struct schedule *playlist_schedule(const struct playlist *playlist)
 {
     return playlist->schedule;
-}
-
-const char *playlist_corner_name(enum playlist_corner corner)
-{
-    return (size_t)corner < CORNER_COUNT ? corner_names[corner] : "unknown";
 }
 
 const char *playlist_item_kind_name(enum playlist_item_kind kind)
