@@ -182,16 +182,15 @@ void app_screen_handle(struct app *app)
         return;
     char ports[APP_ERROR_SIZE];
     describe(now, ports, sizeof ports);
-    int n_connectors, n_connected;
-    screen_watch_count(now, &n_connectors, &n_connected);
-    if (strcmp(now, app->screen_snapshot) == 0) {
+    enum screen_watch_change change = screen_watch_compare(app->screen_snapshot, now);
+    if (change == SCREEN_WATCH_CHANGE_SAME) {
         // The same screen in the same port: the kernel kept the mode
         // running, so one fresh page flip brings the picture back.
         if (app->is_screen_away)
             log_info("the screen is back (%s): showing the loop again", ports);
         app->is_screen_away = false;
         presenter_invalidate(app->presenter);
-    } else if (n_connected == 0) {
+    } else if (change == SCREEN_WATCH_CHANGE_NONE_LEFT) {
         if (!app->is_screen_away)
             log_info("no screen is plugged in now (%s): the loop plays on for when one is", ports);
         app->is_screen_away = true;

@@ -178,3 +178,12 @@ void screen_watch_count(const char *snapshot, int *n_connectors, int *n_connecte
         line = end ? end + 1 : line + length;
     }
 }
+
+enum screen_watch_change screen_watch_compare(const char *before, const char *now)
+{
+    if (strcmp(before, now) == 0)
+        return SCREEN_WATCH_CHANGE_SAME;
+    int n_connectors, n_connected;
+    screen_watch_count(now, &n_connectors, &n_connected);
+    return n_connected == 0 ? SCREEN_WATCH_CHANGE_NONE_LEFT : SCREEN_WATCH_CHANGE_OTHER;
+}

@@ -53,4 +53,14 @@ char *screen_watch_snapshot(const char *sysfs_dir);
 // How many connectors a snapshot lists, and how many of them have a screen.
 void screen_watch_count(const char *snapshot, int *n_connectors, int *n_connected);
 
+enum screen_watch_change {
+    SCREEN_WATCH_CHANGE_SAME,      // the same screens in the same ports, asking the same modes
+    SCREEN_WATCH_CHANGE_NONE_LEFT, // no screen is plugged in any more
+    SCREEN_WATCH_CHANGE_OTHER,     // other screens, ports or modes than before
+};
+
+// What changed from snapshot before to snapshot now (both from
+// screen_watch_snapshot()). Pure.
+enum screen_watch_change screen_watch_compare(const char *before, const char *now);
+
 #endif

@@ -149,6 +149,14 @@ static void test_snapshot_of_a_pi_4(void **state)
     assert_string_equal(moved, "card1-HDMI-A-1 disconnected\n"
                                "card1-HDMI-A-2 connected 1920x1080\n"
                                "card1-Writeback-1 disconnected\n");
+
+    // What the player makes of each: the same TV back is SAME (a fresh frame),
+    // no screen left is NONE_LEFT (play on), anything else OTHER (restart).
+    assert_int_equal(screen_watch_compare(snapshot, again), SCREEN_WATCH_CHANGE_SAME);
+    assert_int_equal(screen_watch_compare(snapshot, unplugged), SCREEN_WATCH_CHANGE_NONE_LEFT);
+    assert_int_equal(screen_watch_compare(snapshot, other_tv), SCREEN_WATCH_CHANGE_OTHER);
+    assert_int_equal(screen_watch_compare(snapshot, moved), SCREEN_WATCH_CHANGE_OTHER);
+    assert_int_equal(screen_watch_compare(unplugged, snapshot), SCREEN_WATCH_CHANGE_OTHER);
     free(snapshot);
     free(again);
     free(other_tv);
