@@ -17,7 +17,7 @@ void frame_picture_destroy(struct frame_picture *converter);
 // How a clip's frames are to be shown.
 struct frame_picture_target {
     int rotation_degrees;            // the clip's display matrix turn (clip_info)
-    int max_width_px, max_height_px; // presenter_get_max_picture_size()
+    int max_width_px, max_height_px; // presenter_get_useful_picture_size()
 };
 
 // Fills picture from frame. A frame larger than the target's maximum is

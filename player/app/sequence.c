@@ -635,7 +635,7 @@ void sequence_render(struct sequence *sequence, int64_t now_ns)
         const struct AVFrame *frame = clip_frame_due(clip, now_ns);
         struct frame_picture_target target = {.rotation_degrees =
                                                   clip_get_info(clip)->rotation_degrees};
-        presenter_get_max_picture_size(presenter, &target.max_width_px, &target.max_height_px);
+        presenter_get_useful_picture_size(presenter, &target.max_width_px, &target.max_height_px);
         struct picture picture;
         if (frame && frame_picture_map(sequence->converter, frame, &target, &picture) == 0 &&
             presenter_show_picture(presenter, &picture) == 0) {

@@ -94,6 +94,16 @@ bool presenter_handle_display_change(struct presenter *presenter);
 void presenter_get_max_picture_size(const struct presenter *presenter, int *width_px,
                                     int *height_px);
 
+// The largest picture (coded size) worth handing to presenter_show_picture():
+// presenter_get_max_picture_size(), and with SDL's software renderer, which
+// converts and scales every pixel of every frame on the CPU, no larger than
+// the output's longer side either way (a square, so a picture turned a
+// quarter keeps every pixel the screen can show). The app scales a larger
+// picture down before showing it: one libswscale pass costs less than the
+// renderer's (bench: a 1080p clip in a 320x180 window).
+void presenter_get_useful_picture_size(const struct presenter *presenter, int *width_px,
+                                       int *height_px);
+
 // A full-screen picture made from surface (a slide, a card): uploaded once.
 // Returns a new handle (caller destroys) or NULL with SDL_GetError() set.
 struct presenter_still *presenter_still_create(struct presenter *presenter, SDL_Surface *surface);

@@ -397,6 +397,42 @@ static void assert_max_size_matches_renderer(const struct presenter *shown, cons
     assert_int_equal(*max_height, info.max_texture_height > 0 ? info.max_texture_height : INT_MAX);
 }
 
+// The software renderer scales every frame on the CPU: a picture larger than
+// the screen is worth shrinking once before the upload, never below the
+// screen's longer side (a quarter-turned picture keeps its pixels). The GPU
+// scales for free: there only the texture limit counts.
+static void test_useful_picture_size(void **state)
+{
+    (void)state;
+    int width, height;
+    presenter_get_useful_picture_size(presenter, &width, &height);
+    assert_int_equal(width, WIDTH); // the longer side, both ways
+    assert_int_equal(height, WIDTH);
+    presenter_set_rotation(presenter, 90);
+    presenter_get_useful_picture_size(presenter, &width, &height);
+    assert_int_equal(width, WIDTH);
+    assert_int_equal(height, WIDTH);
+    presenter_set_rotation(presenter, 0);
+
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengl");
+    char error[256];
+    struct presenter_options options = {
+        .window_width_px = WIDTH, .window_height_px = HEIGHT, .title = "accelerated"};
+    struct presenter *accelerated = presenter_create(&options, error, sizeof error);
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    assert_non_null(accelerated);
+    int max_width, max_height;
+    presenter_get_max_picture_size(accelerated, &max_width, &max_height);
+    presenter_get_useful_picture_size(accelerated, &width, &height);
+    if (strstr(presenter_describe(accelerated), "software")) {
+        presenter_destroy(accelerated);
+        skip(); // no accelerated renderer here
+    }
+    assert_int_equal(width, max_width);
+    assert_int_equal(height, max_height);
+    presenter_destroy(accelerated);
+}
+
 static void test_picture_larger_than_a_texture_is_refused(void **state)
 {
     (void)state;
@@ -848,6 +884,7 @@ int main(void)
         cmocka_unit_test(test_rotation_turns_the_picture_upright),
         cmocka_unit_test(test_phone_portrait_clip_stands_upright_between_bars),
         cmocka_unit_test(test_bad_rotation_is_refused),
+        cmocka_unit_test(test_useful_picture_size),
         cmocka_unit_test(test_picture_larger_than_a_texture_is_refused),
         cmocka_unit_test(test_banner_lies_over_still_fade_and_video),
         cmocka_unit_test(test_rotated_canvas_turns_still_and_banner),
