@@ -34,13 +34,17 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+# The systemd side of sd_notify and the context-switch count, as the e2e tests
+# take them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+from e2e import NotifyListener, context_switches  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -85,21 +89,6 @@ def proc_cpu_s(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def proc_wakeups(pid):
-    """Voluntary + involuntary context switches summed over every thread."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/status") as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches:",
-                                        "nonvoluntary_ctxt_switches:")):
-                        total += int(line.split()[1])
-        except FileNotFoundError:
-            pass  # a thread that just ended
-    return total
 
 
 def proc_status_kb(pid, key):
@@ -174,45 +163,6 @@ class LineWatcher:
 
     def join(self):
         self._thread.join(timeout=5)
-
-
-class NotifySocket:
-    """The systemd side of sd_notify: records when each message arrived."""
-
-    def __init__(self, path):
-        self.path = path
-        self.messages = []
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._socket.bind(path)
-        self._socket.settimeout(0.05)
-        self._is_open = True
-        self._thread = threading.Thread(target=self._receive, daemon=True)
-        self._thread.start()
-
-    def _receive(self):
-        while self._is_open:
-            try:
-                data = self._socket.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.messages.append((time.monotonic(), data.decode("utf-8", "replace")))
-
-    def wait_for(self, text, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for t, message in list(self.messages):
-                if text in message.split("\n"):
-                    return t
-            time.sleep(0.002)
-        return None
-
-    def close(self):
-        self._is_open = False
-        self._thread.join()
-        self._socket.close()
-        os.unlink(self.path)
 
 
 class Xvfb:
@@ -368,13 +318,14 @@ class Bench:
 
     def spawn_ready(self, args, env):
         """Starts args with a NOTIFY_SOCKET; returns (proc, start-to-READY s)."""
-        notify = NotifySocket(os.path.join(self.work, f"notify-{time.monotonic_ns()}"))
+        notify = NotifyListener(os.path.join(self.work, f"notify-{time.monotonic_ns()}"))
         env = dict(env, NOTIFY_SOCKET=notify.path)
         started = time.monotonic()
         proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ready = notify.wait_for("READY=1", STARTUP_TIMEOUT_S)
         notify.close()
+        os.unlink(notify.path)
         if ready is None:
             stop(proc)
             raise RuntimeError(f"no READY=1 from {' '.join(args)}:\n"
@@ -420,10 +371,10 @@ class Bench:
                 for name, proc in procs.items():
                     if proc.poll() is not None:
                         raise RuntimeError(f"idle: {name} exited {proc.returncode}")
-                    before[name] = (proc_cpu_s(proc.pid), proc_wakeups(proc.pid))
+                    before[name] = (proc_cpu_s(proc.pid), context_switches(proc.pid))
                 time.sleep(self.idle_s)
                 for name, proc in procs.items():
-                    cpu, wakeups = proc_cpu_s(proc.pid), proc_wakeups(proc.pid)
+                    cpu, wakeups = proc_cpu_s(proc.pid), context_switches(proc.pid)
                     results[name]["cpu"].append((cpu - before[name][0]) / self.idle_s)
                     results[name]["wakeups"].append((wakeups - before[name][1]) / self.idle_s)
                     results[name]["threads"].append(proc_threads(proc.pid))

@@ -153,6 +153,22 @@ def wait_until(predicate, timeout, interval=0.05):
         time.sleep(interval)
 
 
+def context_switches(pid):
+    """Voluntary and involuntary context switches of every thread of pid: a
+    thread that sleeps until its deadline adds one per wakeup."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as status:
+                for line in status:
+                    if line.startswith(("voluntary_ctxt_switches",
+                                        "nonvoluntary_ctxt_switches")):
+                        total += int(line.split()[1])
+        except FileNotFoundError:  # a thread that just ended
+            pass
+    return total
+
+
 class NotifyListener:
     """The systemd side of sd_notify: a datagram socket at path that records
     every message with its arrival time (monotonic and wall clock)."""

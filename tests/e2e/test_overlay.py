@@ -17,7 +17,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from e2e import TIME_SCALE, LivePlayerTest, png_rgb, wait_until  # noqa: E402
+from e2e import (TIME_SCALE, LivePlayerTest, context_switches, png_rgb,  # noqa: E402
+                 wait_until)
 
 WIDTH, HEIGHT = 640, 360
 MARGIN = 0.05  # the playlists' safe margin (the default)
@@ -30,22 +31,6 @@ SLIDE = "# 大厅屏幕 Hallway\n\n今天的安排 · Today\n"
 def faketime_library():
     found = sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))
     return found[0] if found else None
-
-
-def context_switches(pid):
-    """Voluntary and involuntary context switches of every thread of pid: a
-    thread that sleeps until its deadline adds one per wakeup."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/status") as status:
-                for line in status:
-                    if line.startswith(("voluntary_ctxt_switches",
-                                        "nonvoluntary_ctxt_switches")):
-                        total += int(line.split()[1])
-        except FileNotFoundError:  # a thread that just ended
-            pass
-    return total
 
 
 class Shot:
