@@ -15,6 +15,8 @@
 
 #include <SDL.h>
 
+#include "render_checks.h"
+
 #include "base/utf8.h"
 #include "render/banner.h"
 #include "render/font.h"
@@ -41,31 +43,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static double linear(Uint8 channel)
-{
-    double c = channel / 255.0;
-    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(SDL_Color color)
-{
-    return 0.2126 * linear(color.r) + 0.7152 * linear(color.g) + 0.0722 * linear(color.b);
-}
-
-static double contrast(SDL_Color a, SDL_Color b)
-{
-    double la = luminance(a), lb = luminance(b);
-    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
-}
-
-static SDL_Color color_at(SDL_Surface *surface, int x, int y)
-{
-    Uint32 value = ((const Uint32 *)((const Uint8 *)surface->pixels + y * surface->pitch))[x];
-    SDL_Color color;
-    SDL_GetRGBA(value, surface->format, &color.r, &color.g, &color.b, &color.a);
-    return color;
-}
-
 static bool same(SDL_Color a, SDL_Color b)
 {
     return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -83,25 +60,25 @@ struct reading {
 
 static struct reading read_banner(SDL_Surface *banner)
 {
-    struct reading r = {.bar = color_at(banner, 0, banner->h - 1),
+    struct reading r = {.bar = render_checks_color_at(banner, 0, banner->h - 1),
                         .ink_x0 = banner->w,
                         .ink_y0 = banner->h,
                         .is_opaque = true};
-    SDL_Color rule = color_at(banner, 0, 0);
-    while (r.rule_height < banner->h && same(color_at(banner, 0, r.rule_height), rule) &&
-           !same(rule, r.bar))
+    SDL_Color rule = render_checks_color_at(banner, 0, 0);
+    while (r.rule_height < banner->h &&
+           same(render_checks_color_at(banner, 0, r.rule_height), rule) && !same(rule, r.bar))
         r.rule_height++;
     bool was_ink_row = false;
     for (int y = r.rule_height; y < banner->h; y++) {
         bool is_ink_row = false;
         for (int x = 0; x < banner->w; x++) {
-            SDL_Color c = color_at(banner, x, y);
+            SDL_Color c = render_checks_color_at(banner, x, y);
             r.is_opaque = r.is_opaque && c.a == 255;
             if (same(c, r.bar))
                 continue;
             is_ink_row = true;
             r.n_ink++;
-            if (luminance(c) > luminance(r.text) || r.n_ink == 1)
+            if (render_checks_luminance_of(c) > render_checks_luminance_of(r.text) || r.n_ink == 1)
                 r.text = c;
             r.ink_x0 = x < r.ink_x0 ? x : r.ink_x0;
             r.ink_x1 = x + 1 > r.ink_x1 ? x + 1 : r.ink_x1;
@@ -113,7 +90,7 @@ static struct reading read_banner(SDL_Surface *banner)
     }
     for (int y = r.rule_height; y < banner->h; y++) {
         for (int x = 0; x < banner->w; x++)
-            r.n_text += same(color_at(banner, x, y), r.text);
+            r.n_text += same(render_checks_color_at(banner, x, y), r.text);
     }
     return r;
 }
@@ -153,7 +130,7 @@ static void check_banner(const struct banner_case *c, struct reading *out)
     int band_bottom = banner->h - (int)(SAFE_MARGIN * c->height + 0.5);
     print_message("%s: %dx%d bar, rule %d, ink [%d,%d)x[%d,%d), %d line(s), contrast %.1f:1\n",
                   c->name, banner->w, banner->h, r.rule_height, r.ink_x0, r.ink_x1, r.ink_y0,
-                  r.ink_y1, r.n_lines, contrast(r.text, r.bar));
+                  r.ink_y1, r.n_lines, render_checks_contrast(r.text, r.bar));
     assert_int_equal(banner->format->format, SDL_PIXELFORMAT_ARGB8888);
     assert_int_equal(banner->w, c->width);
     assert_true(r.is_opaque);
@@ -164,7 +141,7 @@ static void check_banner(const struct banner_case *c, struct reading *out)
     // Text was drawn, readable, and stays inside the bar's safe part.
     if (r.n_text < 200)
         fail_msg("%s: only %d pixels of text colour", c->name, r.n_text);
-    double ratio = contrast(r.text, r.bar);
+    double ratio = render_checks_contrast(r.text, r.bar);
     if (ratio < WCAG_AA_MIN_CONTRAST)
         fail_msg("%s: text contrast %.2f:1, below %.1f:1", c->name, ratio, WCAG_AA_MIN_CONTRAST);
     if (r.ink_x0 < margin_x || r.ink_x1 > c->width - margin_x || r.ink_y0 <= r.rule_height ||

@@ -17,6 +17,8 @@
 
 #include <SDL.h>
 
+#include "render_checks.h"
+
 #include "render/clock_face.h"
 #include "render/font.h"
 
@@ -40,31 +42,6 @@ static int teardown(void **state)
     (void)state;
     fonts_destroy(fonts);
     return 0;
-}
-
-static double linear(double channel)
-{
-    double c = channel / 255.0;
-    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-// Of an RGB colour given as doubles 0-255 (composites are not whole).
-static double luminance(double r, double g, double b)
-{
-    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
-}
-
-static double contrast(double la, double lb)
-{
-    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
-}
-
-static SDL_Color color_at(const SDL_Surface *surface, int x, int y)
-{
-    Uint32 value = ((const Uint32 *)((const Uint8 *)surface->pixels + y * surface->pitch))[x];
-    SDL_Color color;
-    SDL_GetRGBA(value, surface->format, &color.r, &color.g, &color.b, &color.a);
-    return color;
 }
 
 static bool same_rgb(SDL_Color a, SDL_Color b)
@@ -102,12 +79,12 @@ struct plate_reading {
 
 static struct plate_reading read_plate(const SDL_Surface *plate)
 {
-    struct plate_reading r = {.plate = color_at(plate, plate->w / 2, plate->h - 1),
+    struct plate_reading r = {.plate = render_checks_color_at(plate, plate->w / 2, plate->h - 1),
                               .ink_x0 = plate->w,
                               .ink_y0 = plate->h};
     for (int y = 0; y < plate->h; y++) {
         for (int x = 0; x < plate->w; x++) {
-            SDL_Color c = color_at(plate, x, y);
+            SDL_Color c = render_checks_color_at(plate, x, y);
             if (same_rgb(c, r.plate))
                 continue;
             r.n_ink++;
@@ -123,12 +100,12 @@ static struct plate_reading read_plate(const SDL_Surface *plate)
     int best = 0;
     for (int y = r.ink_y1 - (r.ink_y1 - r.ink_y0) / 4; y < r.ink_y1; y++) {
         for (int x = r.ink_x0; x < r.ink_x1; x++) {
-            SDL_Color c = color_at(plate, x, y);
+            SDL_Color c = render_checks_color_at(plate, x, y);
             if (same_rgb(c, r.plate) || c.a != 255)
                 continue;
             int n = 0;
             for (int x2 = r.ink_x0; x2 < r.ink_x1; x2++)
-                n += same_rgb(color_at(plate, x2, y), c);
+                n += same_rgb(render_checks_color_at(plate, x2, y), c);
             if (n > best)
                 best = n, r.date = c;
         }
@@ -148,8 +125,9 @@ static const struct screen_size sizes[] = {
 static double composite_luminance(SDL_Color plate, double background)
 {
     double a = plate.a / 255.0;
-    return luminance(plate.r * a + background * (1 - a), plate.g * a + background * (1 - a),
-                     plate.b * a + background * (1 - a));
+    return render_checks_luminance(plate.r * a + background * (1 - a),
+                                   plate.g * a + background * (1 - a),
+                                   plate.b * a + background * (1 - a));
 }
 
 static void check_plate(const struct screen_size *size)
@@ -168,8 +146,8 @@ static void check_plate(const struct screen_size *size)
     struct plate_reading r = read_plate(plate);
     // Translucent but mostly opaque body; the corners rounded off to nothing.
     assert_in_range(r.plate.a, 200, 250);
-    assert_int_equal(color_at(plate, 0, 0).a, 0);
-    assert_int_equal(color_at(plate, plate->w - 1, plate->h - 1).a, 0);
+    assert_int_equal(render_checks_color_at(plate, 0, 0).a, 0);
+    assert_int_equal(render_checks_color_at(plate, plate->w - 1, plate->h - 1).a, 0);
     // Text is there (white, the time's digits) and every bit of it lies
     // inside the plate's body, padded from every edge.
     if (r.n_white < plate->w * plate->h / 50)
@@ -188,8 +166,9 @@ static void check_plate(const struct screen_size *size)
     // large enough for the date's strokes to have solid pixels).
     for (int background = 0; background <= 255 && shorter >= 480; background += 255) {
         double plate_l = composite_luminance(r.plate, background);
-        double white = contrast(luminance(255, 255, 255), plate_l);
-        double date = contrast(luminance(r.date.r, r.date.g, r.date.b), plate_l);
+        double white = render_checks_ratio(render_checks_luminance(255, 255, 255), plate_l);
+        double date =
+            render_checks_ratio(render_checks_luminance(r.date.r, r.date.g, r.date.b), plate_l);
         if (white < WCAG_AA_MIN_CONTRAST || date < WCAG_AA_MIN_CONTRAST)
             fail_msg("%dx%d over %d: contrast %.1f (time), %.1f (date #%02x%02x%02x)", size->width,
                      size->height, background, white, date, r.date.r, r.date.g, r.date.b);
@@ -234,7 +213,7 @@ static SDL_Rect ink_box(const SDL_Surface *screen, SDL_Color background)
     int x0 = screen->w, y0 = screen->h, x1 = 0, y1 = 0;
     for (int y = 0; y < screen->h; y++) {
         for (int x = 0; x < screen->w; x++) {
-            if (same_rgb(color_at(screen, x, y), background))
+            if (same_rgb(render_checks_color_at(screen, x, y), background))
                 continue;
             x0 = x < x0 ? x : x0;
             x1 = x + 1 > x1 ? x + 1 : x1;
@@ -263,10 +242,12 @@ static void test_screen_is_opaque_inside_the_margin_and_drifts(void **state)
                 fail_msg("%dx%d: %s", size->width, size->height, error);
             assert_int_equal(screen->w, size->width);
             assert_int_equal(screen->h, size->height);
-            SDL_Color background = color_at(screen, 0, 0);
+            SDL_Color background = render_checks_color_at(screen, 0, 0);
             assert_int_equal(background.a, 255);
-            assert_int_equal(color_at(screen, size->width - 1, size->height / 2).a, 255);
-            assert_true(luminance(background.r, background.g, background.b) < 0.02); // dark
+            assert_int_equal(render_checks_color_at(screen, size->width - 1, size->height / 2).a,
+                             255);
+            assert_true(render_checks_luminance(background.r, background.g, background.b) <
+                        0.02); // dark
             SDL_Rect ink = ink_box(screen, background);
             int margin_x = (int)(size->width * SAFE_MARGIN),
                 margin_y = (int)(size->height * SAFE_MARGIN);

@@ -17,6 +17,8 @@
 
 #include <SDL.h>
 
+#include "render_checks.h"
+
 #include "base/monotime.h"
 #include "render/presenter.h"
 
@@ -549,35 +551,6 @@ static void test_banner_lies_over_still_fade_and_video(void **state)
 
 // ---- A screen mounted turned: the canvas is the output turned ----------------
 
-// The picture a viewer sees on a screen mounted turned degrees clockwise:
-// shot (the output as the cable carries it) turned that much clockwise, on
-// the CPU, independently of the presenter's own maths. Caller frees.
-static SDL_Surface *turned_clockwise(SDL_Surface *shot, int degrees)
-{
-    bool is_sideways = degrees == 90 || degrees == 270;
-    int width = shot->w, height = shot->h;
-    SDL_Surface *turned =
-        SDL_CreateRGBSurfaceWithFormat(0, is_sideways ? height : width,
-                                       is_sideways ? width : height, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(turned);
-    for (int y = 0; y < turned->h; y++) {
-        for (int x = 0; x < turned->w; x++) {
-            // Turned 90 clockwise, the output's bottom-left corner is the
-            // viewer's top-left: viewer (x, y) is output (y, height - 1 - x).
-            int from_x = x, from_y = y;
-            if (degrees == 90)
-                from_x = y, from_y = height - 1 - x;
-            else if (degrees == 180)
-                from_x = width - 1 - x, from_y = height - 1 - y;
-            else if (degrees == 270)
-                from_x = width - 1 - y, from_y = x;
-            ((Uint32 *)turned->pixels)[y * turned->pitch / 4 + x] =
-                ((const Uint32 *)shot->pixels)[from_y * shot->pitch / 4 + from_x];
-        }
-    }
-    return turned;
-}
-
 // A width x height still whose quadrants are red (top left), green (top
 // right), blue (bottom left) and white (bottom right).
 static struct presenter_still *quadrant_still(struct presenter *shown, int width, int height)
@@ -667,7 +640,7 @@ static void check_canvas_case(struct presenter *shown, const struct canvas_case 
     assert_true(pixel_at(shot, beside_x, beside_y).r != bar.r);
 
     // Every pixel, turned as the viewer sees it, is the canvas as laid out.
-    SDL_Surface *seen = turned_clockwise(shot, c->rotation_degrees);
+    SDL_Surface *seen = render_checks_turned_clockwise(shot, c->rotation_degrees);
     assert_int_equal(seen->w, width);
     assert_int_equal(seen->h, height);
     for (int y = 0; y < height; y++) {
@@ -769,7 +742,7 @@ static void check_turned_video_case(struct presenter *shown, const struct turned
     free_picture(&picture);
     SDL_Surface *shot = presenter_capture(shown, monotime_now_ns());
     assert_non_null(shot);
-    SDL_Surface *seen = turned_clockwise(shot, c->canvas_degrees);
+    SDL_Surface *seen = render_checks_turned_clockwise(shot, c->canvas_degrees);
     // Upright, as rotation_cases has it for the picture's own turn.
     const struct rotation_case *upright = NULL;
     for (size_t k = 0; k < sizeof rotation_cases / sizeof rotation_cases[0]; k++) {

@@ -16,6 +16,8 @@
 
 #include <SDL.h>
 
+#include "render_checks.h"
+
 #include "base/monotime.h"
 #include "render/presenter.h"
 
@@ -260,33 +262,6 @@ static void test_overlay_full_screen_and_too_large(void **state)
     presenter_still_destroy(presenter, still);
 }
 
-// The picture a viewer sees on a screen mounted turned degrees clockwise:
-// shot (the output as the cable carries it) turned that much clockwise, on
-// the CPU. Caller frees.
-static SDL_Surface *turned_clockwise(SDL_Surface *shot, int degrees)
-{
-    bool is_sideways = degrees == 90 || degrees == 270;
-    int width = shot->w, height = shot->h;
-    SDL_Surface *turned =
-        SDL_CreateRGBSurfaceWithFormat(0, is_sideways ? height : width,
-                                       is_sideways ? width : height, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(turned);
-    for (int y = 0; y < turned->h; y++) {
-        for (int x = 0; x < turned->w; x++) {
-            int from_x = x, from_y = y;
-            if (degrees == 90)
-                from_x = y, from_y = height - 1 - x;
-            else if (degrees == 180)
-                from_x = width - 1 - x, from_y = height - 1 - y;
-            else if (degrees == 270)
-                from_x = width - 1 - y, from_y = x;
-            ((Uint32 *)turned->pixels)[y * turned->pitch / 4 + x] =
-                ((const Uint32 *)shot->pixels)[from_y * shot->pitch / 4 + from_x];
-        }
-    }
-    return turned;
-}
-
 // Mounted turned, the overlay is still in the viewer's top-right corner
 // (and bottom-left), exactly, inside the insets of the turned canvas.
 static void test_overlay_on_a_turned_screen(void **state)
@@ -302,7 +277,7 @@ static void test_overlay_on_a_turned_screen(void **state)
         presenter_show_still(presenter, still, 0, now_ns);
         set_overlay(20, 12, red, 255, PRESENTER_OVERLAY_TOP_RIGHT);
         SDL_Surface *shot = presenter_capture(presenter, now_ns);
-        SDL_Surface *seen = turned_clockwise(shot, rotations[i]);
+        SDL_Surface *seen = render_checks_turned_clockwise(shot, rotations[i]);
         char what[32];
         snprintf(what, sizeof what, "top-right, turned %d", rotations[i]);
         assert_box(seen, (SDL_Rect){width - INSET_X - 20, INSET_Y, 20, 12}, red, teal, what);
@@ -310,7 +285,7 @@ static void test_overlay_on_a_turned_screen(void **state)
         SDL_FreeSurface(shot);
         set_overlay(20, 12, red, 255, PRESENTER_OVERLAY_BOTTOM_LEFT);
         shot = presenter_capture(presenter, now_ns);
-        seen = turned_clockwise(shot, rotations[i]);
+        seen = render_checks_turned_clockwise(shot, rotations[i]);
         snprintf(what, sizeof what, "bottom-left, turned %d", rotations[i]);
         assert_box(seen, (SDL_Rect){INSET_X, height - INSET_Y - 12, 20, 12}, red, teal, what);
         SDL_FreeSurface(seen);

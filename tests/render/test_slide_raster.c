@@ -12,29 +12,14 @@
 
 #include <SDL.h>
 
+#include "render_checks.h"
+
 #include "render/font.h"
 #include "render/slide_raster.h"
 #include "show/deck.h"
 #include "show/layout.h"
 
 #define WCAG_AA_MIN_CONTRAST 4.5
-
-static double linear(Uint8 channel)
-{
-    double c = channel / 255.0;
-    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(SDL_Color color)
-{
-    return 0.2126 * linear(color.r) + 0.7152 * linear(color.g) + 0.0722 * linear(color.b);
-}
-
-static double contrast(SDL_Color a, SDL_Color b)
-{
-    double la = luminance(a), lb = luminance(b);
-    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
-}
 
 static void test_every_text_colour_meets_wcag_aa(void **state)
 {
@@ -51,7 +36,7 @@ static void test_every_text_colour_meets_wcag_aa(void **state)
         {"code on code panel", p->body, p->code_panel},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        double ratio = contrast(pairs[i].text, pairs[i].ground);
+        double ratio = render_checks_contrast(pairs[i].text, pairs[i].ground);
         if (ratio < WCAG_AA_MIN_CONTRAST)
             fail_msg("%s: contrast %.2f:1, below %.1f:1", pairs[i].what, ratio,
                      WCAG_AA_MIN_CONTRAST);
