@@ -166,6 +166,7 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
     if (power_fd >= 0)
         fds[n_fds++] = (struct pollfd){.fd = power_fd, .events = POLLIN};
     int screen_fd = app_screen_fd(app);
+    nfds_t screen_at = n_fds;
     if (screen_fd >= 0)
         fds[n_fds++] = (struct pollfd){.fd = screen_fd, .events = POLLIN};
     nfds_t control_at = n_fds;
@@ -186,6 +187,7 @@ static void app_wait_until(struct app *app, int64_t deadline_ns)
         log_error("waiting: %s", strerror(errno));
         return;
     }
+    app->has_screen_event = screen_fd >= 0 && (fds[screen_at].revents & POLLIN);
     app->n_control_fds = n_fds - control_at;
     memcpy(app->control_fds, fds + control_at, app->n_control_fds * sizeof fds[0]);
 }

@@ -75,6 +75,7 @@ struct app {
     struct screen_watch *screen_watch; // NULL: not kmsdrm, or no netlink
     char *screen_snapshot;             // the connectors when video started; owned; NULL: not kmsdrm
     bool is_screen_away;               // unplugged since; the loop plays on
+    bool has_screen_event;             // the last wait found a uevent waiting
     int screen_display_index;          // the display SDL opened the window on
     // Announcement banner (app_control.c)
     char *announcement;            // owned; NULL when none

@@ -175,7 +175,11 @@ int app_screen_fd(const struct app *app)
 
 void app_screen_handle(struct app *app)
 {
-    if (!app->screen_snapshot || screen_watch_read(app->screen_watch) != SCREEN_WATCH_EVENT_HOTPLUG)
+    // Only when the wait saw a uevent: no system call per frame.
+    bool has_event = app->has_screen_event;
+    app->has_screen_event = false;
+    if (!has_event || !app->screen_snapshot ||
+        screen_watch_read(app->screen_watch) != SCREEN_WATCH_EVENT_HOTPLUG)
         return;
     char *now = screen_watch_snapshot(drm_sysfs_dir());
     if (!now)
